@@ -1,0 +1,62 @@
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+data "aws_partition" "current" {}
+
+data "aws_availability_zones" "available" {
+  state = "available"
+}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.name
+  partition  = data.aws_partition.current.partition
+
+  azs = slice(data.aws_availability_zones.available.names, 0, var.az_count)
+
+  # One NAT gateway per AZ unless the caller trades availability for cost.
+  nat_gateway_count = var.single_nat_gateway ? 1 : var.az_count
+
+  tags = merge(var.tags, {
+    "mbdeploy:stack" = var.name
+  })
+
+  container_name = "metabase"
+  container_port = 3000
+
+  # Database settings shared by the task definition, the IAM policies and the
+  # alarms.
+  db_port = 5432
+  db_name = var.db_name
+  # In IAM mode Metabase logs in as a database user that holds rds_iam; in
+  # password mode it uses the RDS master user, whose password RDS keeps in
+  # Secrets Manager.
+  db_user = var.db_auth_mode == "iam" ? var.db_iam_username : var.db_master_username
+
+  db_secret_arn         = aws_db_instance.this.master_user_secret[0].secret_arn
+  encryption_secret_arn = aws_secretsmanager_secret.encryption_key.arn
+
+  # Secrets that the task execution role may read: the encryption key always,
+  # the database master secret only when Metabase logs in with a password.
+  task_secret_arns = var.db_auth_mode == "password" ? [local.encryption_secret_arn, local.db_secret_arn] : [local.encryption_secret_arn]
+
+  ecr_repository_url = var.create_ecr_repository ? aws_ecr_repository.this[0].repository_url : data.aws_ecr_repository.existing[0].repository_url
+  ecr_repository_arn = var.create_ecr_repository ? aws_ecr_repository.this[0].arn : data.aws_ecr_repository.existing[0].arn
+
+  # A digest pins the exact bytes of the image; without one the immutable tag
+  # does (the repository refuses to move a tag).
+  image = var.image_digest == null ? "${local.ecr_repository_url}:${var.image_tag}" : "${local.ecr_repository_url}@${var.image_digest}"
+
+  # Metabase is a JVM: give the heap most of the task memory, leave the rest
+  # to metaspace, threads and the OS.
+  java_heap_mb = floor(var.task_memory * var.java_heap_percent / 100)
+  java_opts    = "-Xmx${local.java_heap_mb}m -XX:+UseG1GC -Dfile.encoding=UTF-8"
+
+  # Certificate: the caller's ARN, or one requested and DNS-validated here.
+  create_certificate = var.certificate_arn == null && var.domain_name != null
+  certificate_arn    = local.create_certificate ? aws_acm_certificate_validation.this[0].certificate_arn : var.certificate_arn
+
+  site_host = var.domain_name != null ? var.domain_name : aws_lb.this.dns_name
+  site_url  = var.site_url != null ? var.site_url : "https://${local.site_host}"
+
+  log_group_name = "/aws/ecs/${var.name}"
+}
