@@ -51,9 +51,12 @@ locals {
   java_heap_mb = floor(var.task_memory * var.java_heap_percent / 100)
   java_opts    = "-Xmx${local.java_heap_mb}m -XX:+UseG1GC -Dfile.encoding=UTF-8"
 
-  # Certificate: the caller's ARN, or one requested and DNS-validated here.
-  create_certificate = var.certificate_arn == null && var.domain_name != null
-  certificate_arn    = local.create_certificate ? aws_acm_certificate_validation.this[0].certificate_arn : var.certificate_arn
+  # Certificate: one requested and DNS-validated here when the module manages
+  # DNS (domain_name and route53_zone_id), otherwise the caller's ARN. The
+  # choice rests on known inputs only, never on an ARN that may be unknown
+  # until apply.
+  create_certificate = var.domain_name != null && var.route53_zone_id != null
+  certificate_arn    = local.create_certificate ? one(aws_acm_certificate_validation.this[*].certificate_arn) : var.certificate_arn
 
   site_host = var.domain_name != null ? var.domain_name : aws_lb.this.dns_name
   site_url  = var.site_url != null ? var.site_url : "https://${local.site_host}"

@@ -104,7 +104,7 @@ variable "flow_logs_traffic_type" {
 ################################################################################
 
 variable "certificate_arn" {
-  description = "ARN of an ACM certificate for the HTTPS listener. Leave null to request one for domain_name, validated through route53_zone_id."
+  description = "ARN of an ACM certificate for the HTTPS listener. Leave null when route53_zone_id is set: the module then requests a certificate for domain_name and validates it through DNS."
   type        = string
   default     = null
 
@@ -114,8 +114,8 @@ variable "certificate_arn" {
   }
 
   validation {
-    condition     = var.certificate_arn != null || (var.domain_name != null && var.route53_zone_id != null)
-    error_message = "The HTTPS listener needs a certificate: set certificate_arn, or set both domain_name and route53_zone_id to have one requested and validated."
+    condition     = (var.certificate_arn != null) != (var.domain_name != null && var.route53_zone_id != null)
+    error_message = "The HTTPS listener needs exactly one certificate source: set certificate_arn, or set both domain_name and route53_zone_id to have one requested and validated (not both)."
   }
 }
 
