@@ -28,6 +28,12 @@ pub enum Kind {
     /// Not known until apply. `refs` names the resources (by address, e.g.
     /// `aws_security_group.alb` or `module.m.aws_subnet.private[0]`) the value derives from.
     Unknown(Vec<String>),
+    /// A string only partly known: `text` holds the known parts, each unknown part written as
+    /// `${…}`. Kept so that `"${aws_ecr_repository.r.repository_url}:v0.50.0"` still shows its tag.
+    Partial {
+        text: String,
+        refs: Vec<String>,
+    },
     /// The result of `jsonencode(x)`: a string whose structure (and the provenance of each part)
     /// is kept, so that `container_definitions = jsonencode([...])` can still be read field by field.
     Encoded(Box<Value>),
@@ -35,7 +41,11 @@ pub enum Kind {
 
 impl Value {
     pub fn new(kind: Kind, loc: Location) -> Self {
-        Value { kind, loc, sensitive: false }
+        Value {
+            kind,
+            loc,
+            sensitive: false,
+        }
     }
     pub fn null(loc: Location) -> Self {
         Value::new(Kind::Null, loc)
@@ -59,11 +69,11 @@ impl Value {
     }
     /// True when the value, or anything inside it, is not known yet.
     pub fn is_unknown(&self) -> bool {
-        matches!(self.kind, Kind::Unknown(_))
+        matches!(self.kind, Kind::Unknown(_) | Kind::Partial { .. })
     }
     pub fn contains_unknown(&self) -> bool {
         match &self.kind {
-            Kind::Unknown(_) => true,
+            Kind::Unknown(_) | Kind::Partial { .. } => true,
             Kind::List(items) => items.iter().any(Value::contains_unknown),
             Kind::Object(map) => map.values().any(Value::contains_unknown),
             Kind::Encoded(inner) => inner.contains_unknown(),
@@ -103,7 +113,9 @@ impl Value {
         }
     }
     pub fn as_i64(&self) -> Option<i64> {
-        self.as_f64().filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15).map(|n| n as i64)
+        self.as_f64()
+            .filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
+            .map(|n| n as i64)
     }
     pub fn as_list(&self) -> Option<&[Value]> {
         match &self.kind {
@@ -133,8 +145,12 @@ impl Value {
         }
         self.sensitive = true;
         match &mut self.kind {
-            Kind::List(items) => items.iter_mut().for_each(|v| *v = v.clone().with_sensitive_deep(true)),
-            Kind::Object(map) => map.values_mut().for_each(|v| *v = v.clone().with_sensitive_deep(true)),
+            Kind::List(items) => items
+                .iter_mut()
+                .for_each(|v| *v = v.clone().with_sensitive_deep(true)),
+            Kind::Object(map) => map
+                .values_mut()
+                .for_each(|v| *v = v.clone().with_sensitive_deep(true)),
             _ => {}
         }
         self
@@ -161,7 +177,7 @@ impl Value {
     }
     fn collect_refs(&self, out: &mut Vec<String>) {
         match &self.kind {
-            Kind::Unknown(refs) => out.extend(refs.iter().cloned()),
+            Kind::Unknown(refs) | Kind::Partial { refs, .. } => out.extend(refs.iter().cloned()),
             Kind::List(items) => items.iter().for_each(|v| v.collect_refs(out)),
             Kind::Object(map) => map.values().for_each(|v| v.collect_refs(out)),
             Kind::Encoded(inner) => inner.collect_refs(out),
@@ -176,10 +192,14 @@ impl Value {
             serde_json::Value::Bool(b) => Kind::Bool(*b),
             serde_json::Value::Number(n) => Kind::Number(n.as_f64().unwrap_or(0.0)),
             serde_json::Value::String(s) => Kind::String(s.clone()),
-            serde_json::Value::Array(items) => Kind::List(items.iter().map(|v| Value::from_json(v, loc)).collect()),
-            serde_json::Value::Object(map) => {
-                Kind::Object(map.iter().map(|(k, v)| (k.clone(), Value::from_json(v, loc))).collect())
+            serde_json::Value::Array(items) => {
+                Kind::List(items.iter().map(|v| Value::from_json(v, loc)).collect())
             }
+            serde_json::Value::Object(map) => Kind::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), Value::from_json(v, loc)))
+                    .collect(),
+            ),
         };
         Value::new(kind, loc.clone())
     }
@@ -188,13 +208,16 @@ impl Value {
     pub fn to_json(&self) -> serde_json::Value {
         match &self.kind {
             Kind::Null | Kind::Unknown(_) => serde_json::Value::Null,
+            Kind::Partial { text, .. } => serde_json::Value::String(text.clone()),
             Kind::Bool(b) => serde_json::Value::Bool(*b),
             Kind::Number(n) => number_json(*n),
             Kind::String(s) => serde_json::Value::String(s.clone()),
-            Kind::List(items) => serde_json::Value::Array(items.iter().map(Value::to_json).collect()),
-            Kind::Object(map) => {
-                serde_json::Value::Object(map.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
+            Kind::List(items) => {
+                serde_json::Value::Array(items.iter().map(Value::to_json).collect())
             }
+            Kind::Object(map) => serde_json::Value::Object(
+                map.iter().map(|(k, v)| (k.clone(), v.to_json())).collect(),
+            ),
             Kind::Encoded(inner) => serde_json::Value::String(inner.to_json().to_string()),
         }
     }
@@ -210,6 +233,14 @@ impl Value {
         }
     }
 
+    /// The known text of a string, with `${…}` for the parts unknown before apply.
+    pub fn partial_text(&self) -> Option<String> {
+        match &self.kind {
+            Kind::Partial { text, .. } => Some(text.clone()),
+            _ => self.to_template_string(),
+        }
+    }
+
     /// A one-word name of the type, for error messages.
     pub fn type_name(&self) -> &'static str {
         match self.kind {
@@ -219,7 +250,7 @@ impl Value {
             Kind::String(_) | Kind::Encoded(_) => "string",
             Kind::List(_) => "list",
             Kind::Object(_) => "object",
-            Kind::Unknown(_) => "unknown",
+            Kind::Unknown(_) | Kind::Partial { .. } => "unknown",
         }
     }
 }
@@ -228,7 +259,9 @@ fn number_json(n: f64) -> serde_json::Value {
     if n.fract() == 0.0 && n.abs() < 9.0e15 {
         serde_json::Value::from(n as i64)
     } else {
-        serde_json::Number::from_f64(n).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+        serde_json::Number::from_f64(n)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null)
     }
 }
 
@@ -256,7 +289,10 @@ mod tests {
     fn refs_are_collected_through_structures() {
         let loc = Location::default();
         let list = Value::new(
-            Kind::List(vec![Value::unknown_ref("aws_security_group.alb", loc.clone()), Value::string("sg-1", loc.clone())]),
+            Kind::List(vec![
+                Value::unknown_ref("aws_security_group.alb", loc.clone()),
+                Value::string("sg-1", loc.clone()),
+            ]),
             loc,
         );
         assert_eq!(list.refs(), vec!["aws_security_group.alb".to_string()]);

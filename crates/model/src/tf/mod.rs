@@ -46,7 +46,12 @@ impl TfResource {
                 }
             }
         }
-        Meta { address: self.address.clone(), resource_type: self.resource_type.clone(), keys, loc: self.loc.clone() }
+        Meta {
+            address: self.address.clone(),
+            resource_type: self.resource_type.clone(),
+            keys,
+            loc: self.loc.clone(),
+        }
     }
 }
 
@@ -77,8 +82,16 @@ pub fn build(config: TfConfig) -> Deployment {
         errors: config.errors,
         ..Deployment::default()
     };
-    let managed: Vec<&TfResource> = config.resources.iter().filter(|r| r.mode == Mode::Managed).collect();
-    let data: Vec<&TfResource> = config.resources.iter().filter(|r| r.mode == Mode::Data).collect();
+    let managed: Vec<&TfResource> = config
+        .resources
+        .iter()
+        .filter(|r| r.mode == Mode::Managed)
+        .collect();
+    let data: Vec<&TfResource> = config
+        .resources
+        .iter()
+        .filter(|r| r.mode == Mode::Data)
+        .collect();
     network::build(&managed, &mut d);
     lb::build(&managed, &mut d);
     ecs::build(&managed, &mut d);
@@ -94,7 +107,12 @@ pub(crate) fn field<'a>(values: &'a Value, key: &str) -> Option<&'a Value> {
     values.get(key).filter(|v| !v.is_null())
 }
 
-fn attr_with<T>(values: &Value, key: &str, header: &Location, convert: impl Fn(&Value) -> Option<T>) -> Attr<T> {
+fn attr_with<T>(
+    values: &Value,
+    key: &str,
+    header: &Location,
+    convert: impl Fn(&Value) -> Option<T>,
+) -> Attr<T> {
     match field(values, key) {
         None => Attr::unset(header.clone()),
         Some(v) if v.contains_unknown() => Attr::unknown(v.loc.clone()),
@@ -135,7 +153,7 @@ pub(crate) fn keys_of(value: Option<&Value>) -> Vec<String> {
 fn collect_keys(v: &Value, out: &mut Vec<String>) {
     match &v.kind {
         Kind::String(s) if !s.is_empty() => out.push(s.clone()),
-        Kind::Unknown(refs) => out.extend(refs.iter().cloned()),
+        Kind::Unknown(refs) | Kind::Partial { refs, .. } => out.extend(refs.iter().cloned()),
         Kind::List(items) => items.iter().for_each(|i| collect_keys(i, out)),
         _ => {}
     }
@@ -149,7 +167,7 @@ pub(crate) fn key_of(value: Option<&Value>) -> Option<String> {
 pub(crate) fn has_opaque_unknown(value: Option<&Value>) -> bool {
     fn walk(v: &Value) -> bool {
         match &v.kind {
-            Kind::Unknown(refs) => refs.is_empty(),
+            Kind::Unknown(refs) | Kind::Partial { refs, .. } => refs.is_empty(),
             Kind::List(items) => items.iter().any(walk),
             _ => false,
         }
@@ -166,8 +184,14 @@ pub(crate) fn strings(value: Option<&Value>) -> Vec<String> {
     }
 }
 
-pub(crate) fn of_type<'a>(resources: &'a [&'a TfResource], types: &'a [&str]) -> impl Iterator<Item = &'a TfResource> + 'a {
-    resources.iter().copied().filter(move |r| types.contains(&r.resource_type.as_str()))
+pub(crate) fn of_type<'a>(
+    resources: &'a [&'a TfResource],
+    types: &'a [&str],
+) -> impl Iterator<Item = &'a TfResource> + 'a {
+    resources
+        .iter()
+        .copied()
+        .filter(move |r| types.contains(&r.resource_type.as_str()))
 }
 
 #[cfg(test)]
@@ -180,8 +204,16 @@ pub(crate) mod test_support {
     }
 
     pub fn json_resource(address: &str, json: serde_json::Value) -> TfResource {
-        let resource_type = address.split('.').find(|p| p.starts_with("aws_")).unwrap_or("").to_string();
-        let mode = if address.starts_with("data.") { Mode::Data } else { Mode::Managed };
+        let resource_type = address
+            .split('.')
+            .find(|p| p.starts_with("aws_"))
+            .unwrap_or("")
+            .to_string();
+        let mode = if address.starts_with("data.") {
+            Mode::Data
+        } else {
+            Mode::Managed
+        };
         TfResource {
             address: address.to_string(),
             mode,

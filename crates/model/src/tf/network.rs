@@ -4,7 +4,10 @@ use super::*;
 
 pub(super) fn build(rs: &[&TfResource], d: &mut Deployment) {
     for r in of_type(rs, &["aws_vpc", "aws_default_vpc"]) {
-        d.vpcs.push(Vpc { meta: r.meta(), cidr: attr_string(&r.values, "cidr_block", &r.loc) });
+        d.vpcs.push(Vpc {
+            meta: r.meta(),
+            cidr: attr_string(&r.values, "cidr_block", &r.loc),
+        });
     }
     for r in of_type(rs, &["aws_subnet", "aws_default_subnet"]) {
         d.subnets.push(Subnet {
@@ -15,13 +18,22 @@ pub(super) fn build(rs: &[&TfResource], d: &mut Deployment) {
             map_public_ip_on_launch: attr_bool(&r.values, "map_public_ip_on_launch", &r.loc),
         });
     }
-    for r in of_type(rs, &["aws_internet_gateway", "aws_egress_only_internet_gateway"]) {
+    for r in of_type(
+        rs,
+        &["aws_internet_gateway", "aws_egress_only_internet_gateway"],
+    ) {
         if r.resource_type == "aws_internet_gateway" {
-            d.internet_gateways.push(InternetGateway { meta: r.meta(), vpc: key_of(field(&r.values, "vpc_id")) });
+            d.internet_gateways.push(InternetGateway {
+                meta: r.meta(),
+                vpc: key_of(field(&r.values, "vpc_id")),
+            });
         }
     }
     for r in of_type(rs, &["aws_nat_gateway"]) {
-        d.nat_gateways.push(NatGateway { meta: r.meta(), subnet: key_of(field(&r.values, "subnet_id")) });
+        d.nat_gateways.push(NatGateway {
+            meta: r.meta(),
+            subnet: key_of(field(&r.values, "subnet_id")),
+        });
     }
     build_routes(rs, d);
     for r in of_type(rs, &["aws_vpc_endpoint"]) {
@@ -47,7 +59,11 @@ fn route_from(values: &Value, loc: &Location, d: &Deployment) -> Route {
         .or_else(|| field(values, "destination_ipv6_cidr_block"))
         .and_then(Value::to_template_string);
     let gateway = field(values, "gateway_id");
-    let mut route = Route { loc: loc.clone(), destination, ..Route::default() };
+    let mut route = Route {
+        loc: loc.clone(),
+        destination,
+        ..Route::default()
+    };
     if let Some(g) = gateway {
         let keys = keys_of(Some(g));
         if keys.is_empty() {
@@ -71,7 +87,12 @@ fn route_from(values: &Value, loc: &Location, d: &Deployment) -> Route {
 fn build_routes(rs: &[&TfResource], d: &mut Deployment) {
     let mut tables = Vec::new();
     for r in of_type(rs, &["aws_route_table", "aws_default_route_table"]) {
-        let routes = r.values.blocks("route").into_iter().map(|b| route_from(b, &b.loc, d)).collect();
+        let routes = r
+            .values
+            .blocks("route")
+            .into_iter()
+            .map(|b| route_from(b, &b.loc, d))
+            .collect();
         tables.push(RouteTable {
             meta: r.meta(),
             vpc: key_of(field(&r.values, "vpc_id")),
@@ -83,20 +104,29 @@ fn build_routes(rs: &[&TfResource], d: &mut Deployment) {
     for r in of_type(rs, &["aws_route"]) {
         let route = route_from(&r.values, &r.loc, d);
         let table_keys = keys_of(field(&r.values, "route_table_id"));
-        if let Some(t) = tables.iter_mut().find(|t| table_keys.iter().any(|k| t.meta.answers_to(k))) {
+        if let Some(t) = tables
+            .iter_mut()
+            .find(|t| table_keys.iter().any(|k| t.meta.answers_to(k)))
+        {
             t.routes.push(route);
         }
     }
     for r in of_type(rs, &["aws_route_table_association"]) {
         let table_keys = keys_of(field(&r.values, "route_table_id"));
         let subnets = keys_of(field(&r.values, "subnet_id"));
-        if let Some(t) = tables.iter_mut().find(|t| table_keys.iter().any(|k| t.meta.answers_to(k))) {
+        if let Some(t) = tables
+            .iter_mut()
+            .find(|t| table_keys.iter().any(|k| t.meta.answers_to(k)))
+        {
             t.subnets.extend(subnets);
         }
     }
     for r in of_type(rs, &["aws_main_route_table_association"]) {
         let table_keys = keys_of(field(&r.values, "route_table_id"));
-        if let Some(t) = tables.iter_mut().find(|t| table_keys.iter().any(|k| t.meta.answers_to(k))) {
+        if let Some(t) = tables
+            .iter_mut()
+            .find(|t| table_keys.iter().any(|k| t.meta.answers_to(k)))
+        {
             t.main = true;
         }
     }
@@ -125,9 +155,15 @@ fn port(values: &Value, key: &str, unknown: &mut bool) -> Option<i64> {
 }
 
 /// A rule in the classic shape (inline block or `aws_security_group_rule`).
-fn classic_rule(values: &Value, loc: &Location, direction: Direction, address: Option<String>) -> SgRule {
+fn classic_rule(
+    values: &Value,
+    loc: &Location,
+    direction: Direction,
+    address: Option<String>,
+) -> SgRule {
     let mut ports_unknown = false;
-    let protocol = normalize_protocol(field(values, "protocol").and_then(Value::to_template_string));
+    let protocol =
+        normalize_protocol(field(values, "protocol").and_then(Value::to_template_string));
     let mut from_port = port(values, "from_port", &mut ports_unknown);
     let mut to_port = port(values, "to_port", &mut ports_unknown);
     if protocol == "-1" {
@@ -150,7 +186,9 @@ fn classic_rule(values: &Value, loc: &Location, direction: Direction, address: O
         to_port,
         cidrs,
         peer_groups,
-        self_referencing: field(values, "self").and_then(Value::as_bool).unwrap_or(false),
+        self_referencing: field(values, "self")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
         prefix_lists: strings(field(values, "prefix_list_ids")),
         peer_unknown,
         ports_unknown,
@@ -165,7 +203,10 @@ fn vpc_rule(r: &TfResource, direction: Direction) -> SgRule {
     let (from_port, to_port) = if protocol == "-1" {
         (None, None)
     } else {
-        (port(v, "from_port", &mut ports_unknown), port(v, "to_port", &mut ports_unknown))
+        (
+            port(v, "from_port", &mut ports_unknown),
+            port(v, "to_port", &mut ports_unknown),
+        )
     };
     let mut cidrs = strings(field(v, "cidr_ipv4"));
     cidrs.extend(strings(field(v, "cidr_ipv6")));
@@ -192,7 +233,10 @@ fn vpc_rule(r: &TfResource, direction: Direction) -> SgRule {
 fn build_security_groups(rs: &[&TfResource], d: &mut Deployment) {
     for r in of_type(rs, &["aws_security_group", "aws_default_security_group"]) {
         let mut rules = Vec::new();
-        for (key, direction) in [("ingress", Direction::Ingress), ("egress", Direction::Egress)] {
+        for (key, direction) in [
+            ("ingress", Direction::Ingress),
+            ("egress", Direction::Egress),
+        ] {
             for b in r.values.blocks(key) {
                 rules.push(classic_rule(b, &b.loc, direction, None));
             }
@@ -214,22 +258,42 @@ fn build_security_groups(rs: &[&TfResource], d: &mut Deployment) {
         let rule = classic_rule(&r.values, &r.loc, direction, Some(r.address.clone()));
         standalone.push((keys_of(field(&r.values, "security_group_id")), rule));
     }
-    for (ty, direction) in
-        [("aws_vpc_security_group_ingress_rule", Direction::Ingress), ("aws_vpc_security_group_egress_rule", Direction::Egress)]
-    {
+    for (ty, direction) in [
+        ("aws_vpc_security_group_ingress_rule", Direction::Ingress),
+        ("aws_vpc_security_group_egress_rule", Direction::Egress),
+    ] {
         for r in rs.iter().filter(|r| r.resource_type == ty) {
-            standalone.push((keys_of(field(&r.values, "security_group_id")), vpc_rule(r, direction)));
+            standalone.push((
+                keys_of(field(&r.values, "security_group_id")),
+                vpc_rule(r, direction),
+            ));
         }
     }
     for (keys, rule) in standalone {
-        match d.security_groups.iter_mut().find(|g| keys.iter().any(|k| g.meta.answers_to(k))) {
+        match d
+            .security_groups
+            .iter_mut()
+            .find(|g| keys.iter().any(|k| g.meta.answers_to(k)))
+        {
             Some(group) => group.rules.push(rule),
             None => {
                 // A rule on a group this configuration does not define (passed in by id): keep it
                 // on a stand-in group so the rules still see it.
-                let address = keys.first().cloned().unwrap_or_else(|| "(unknown security group)".into());
-                let meta = Meta { address: address.clone(), resource_type: "aws_security_group".into(), keys, loc: rule.loc.clone() };
-                d.security_groups.push(SecurityGroup { meta, rules: vec![rule], ..SecurityGroup::default() });
+                let address = keys
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "(unknown security group)".into());
+                let meta = Meta {
+                    address: address.clone(),
+                    resource_type: "aws_security_group".into(),
+                    keys,
+                    loc: rule.loc.clone(),
+                };
+                d.security_groups.push(SecurityGroup {
+                    meta,
+                    rules: vec![rule],
+                    ..SecurityGroup::default()
+                });
             }
         }
     }
@@ -244,9 +308,18 @@ mod tests {
     #[test]
     fn rules_in_every_form_land_on_their_group() {
         let rs = vec![
-            json_resource("aws_security_group.ecs", json!({"name": "ecs", "ingress": [{"from_port": 3000, "to_port": 3000, "protocol": "tcp", "cidr_blocks": ["10.0.0.0/16"]}]})),
-            json_resource("aws_security_group_rule.a", json!({"type": "egress", "security_group_id": "aws_security_group.ecs", "from_port": 5432, "to_port": 5432, "protocol": "tcp"})),
-            json_resource("aws_vpc_security_group_ingress_rule.b", json!({"security_group_id": "aws_security_group.ecs", "ip_protocol": "-1", "cidr_ipv4": "0.0.0.0/0"})),
+            json_resource(
+                "aws_security_group.ecs",
+                json!({"name": "ecs", "ingress": [{"from_port": 3000, "to_port": 3000, "protocol": "tcp", "cidr_blocks": ["10.0.0.0/16"]}]}),
+            ),
+            json_resource(
+                "aws_security_group_rule.a",
+                json!({"type": "egress", "security_group_id": "aws_security_group.ecs", "from_port": 5432, "to_port": 5432, "protocol": "tcp"}),
+            ),
+            json_resource(
+                "aws_vpc_security_group_ingress_rule.b",
+                json!({"security_group_id": "aws_security_group.ecs", "ip_protocol": "-1", "cidr_ipv4": "0.0.0.0/0"}),
+            ),
         ];
         let refs: Vec<&TfResource> = rs.iter().collect();
         let mut d = Deployment::default();
@@ -264,10 +337,22 @@ mod tests {
             json_resource("aws_internet_gateway.gw", json!({})),
             json_resource("aws_subnet.pub", json!({})),
             json_resource("aws_subnet.priv", json!({})),
-            json_resource("aws_route_table.pub", json!({"route": [{"cidr_block": "0.0.0.0/0", "gateway_id": "aws_internet_gateway.gw"}]})),
-            json_resource("aws_route_table.priv", json!({"route": [{"cidr_block": "0.0.0.0/0", "nat_gateway_id": "aws_nat_gateway.n"}]})),
-            json_resource("aws_route_table_association.a", json!({"route_table_id": "aws_route_table.pub", "subnet_id": "aws_subnet.pub"})),
-            json_resource("aws_route_table_association.b", json!({"route_table_id": "aws_route_table.priv", "subnet_id": "aws_subnet.priv"})),
+            json_resource(
+                "aws_route_table.pub",
+                json!({"route": [{"cidr_block": "0.0.0.0/0", "gateway_id": "aws_internet_gateway.gw"}]}),
+            ),
+            json_resource(
+                "aws_route_table.priv",
+                json!({"route": [{"cidr_block": "0.0.0.0/0", "nat_gateway_id": "aws_nat_gateway.n"}]}),
+            ),
+            json_resource(
+                "aws_route_table_association.a",
+                json!({"route_table_id": "aws_route_table.pub", "subnet_id": "aws_subnet.pub"}),
+            ),
+            json_resource(
+                "aws_route_table_association.b",
+                json!({"route_table_id": "aws_route_table.priv", "subnet_id": "aws_subnet.priv"}),
+            ),
         ];
         let refs: Vec<&TfResource> = rs.iter().collect();
         let mut d = Deployment::default();

@@ -1,0 +1,64 @@
+//! The rule registry: one file per rule.
+
+use crate::Rule;
+
+mod net_ecs_no_public_ip;
+
+#[cfg(test)]
+pub(crate) mod testing;
+
+/// Every rule, in the order they are listed.
+pub fn all() -> &'static [&'static Rule] {
+    static ALL: &[&Rule] = &[&net_ecs_no_public_ip::RULE];
+    ALL
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{findings_of, statuses};
+    use super::*;
+    use std::collections::HashSet;
+
+    /// Every rule's bad example is flagged by it and its good example is not: the examples that
+    /// document a rule are also its first test.
+    #[test]
+    fn every_rule_flags_its_bad_example_and_passes_its_good_one() {
+        for rule in all() {
+            let bad = findings_of(rule, rule.meta.bad_example);
+            assert!(
+                statuses(&bad).contains(&crate::Status::Fail),
+                "{}: bad example not flagged",
+                rule.meta.id
+            );
+            let good = findings_of(rule, rule.meta.good_example);
+            assert!(
+                good.is_empty(),
+                "{}: good example flagged: {:#?}",
+                rule.meta.id,
+                good
+            );
+        }
+    }
+
+    #[test]
+    fn ids_and_names_are_unique_and_well_formed() {
+        let mut ids = HashSet::new();
+        let mut names = HashSet::new();
+        for rule in all() {
+            let m = &rule.meta;
+            assert!(ids.insert(m.id), "duplicate id {}", m.id);
+            assert!(names.insert(m.name), "duplicate name {}", m.name);
+            assert!(
+                m.id.starts_with("MBD-") && m.id.len() == 11,
+                "bad id {}",
+                m.id
+            );
+            assert!(
+                m.section.starts_with('§'),
+                "{}: section must cite the document",
+                m.id
+            );
+            assert!(!m.rationale.is_empty() && !m.remediation.is_empty());
+        }
+    }
+}
