@@ -40,7 +40,13 @@ pub(super) fn build(rs: &[&TfResource], d: &mut Deployment) {
         d.vpc_endpoints.push(VpcEndpoint {
             meta: r.meta(),
             vpc: key_of(field(&r.values, "vpc_id")),
-            service_name: attr_string(&r.values, "service_name", &r.loc),
+            // `com.amazonaws.${region}.ecr.api` may be partly unknown; its suffix is what matters.
+            service_name: match field(&r.values, "service_name") {
+                Some(v) if matches!(v.kind, Kind::Partial { .. }) => {
+                    Attr::set(v.partial_text().unwrap_or_default(), v.loc.clone())
+                }
+                _ => attr_string(&r.values, "service_name", &r.loc),
+            },
             endpoint_type: attr_string(&r.values, "vpc_endpoint_type", &r.loc),
             private_dns: attr_bool(&r.values, "private_dns_enabled", &r.loc),
         });

@@ -2,14 +2,35 @@
 
 use crate::Rule;
 
+mod common;
+mod net_alb_ingress;
+mod net_ecs_ingress;
 mod net_ecs_no_public_ip;
+mod net_ecs_private_subnets;
+mod net_nat_per_az;
+mod net_no_world_sensitive_ports;
+mod net_private_egress;
+mod net_rds_ingress;
+mod net_rds_private_subnets;
+mod net_vpc_endpoints;
 
 #[cfg(test)]
 pub(crate) mod testing;
 
 /// Every rule, in the order they are listed.
 pub fn all() -> &'static [&'static Rule] {
-    static ALL: &[&Rule] = &[&net_ecs_no_public_ip::RULE];
+    static ALL: &[&Rule] = &[
+        &net_ecs_private_subnets::RULE,
+        &net_rds_private_subnets::RULE,
+        &net_private_egress::RULE,
+        &net_nat_per_az::RULE,
+        &net_vpc_endpoints::RULE,
+        &net_alb_ingress::RULE,
+        &net_ecs_ingress::RULE,
+        &net_rds_ingress::RULE,
+        &net_no_world_sensitive_ports::RULE,
+        &net_ecs_no_public_ip::RULE,
+    ];
     ALL
 }
 

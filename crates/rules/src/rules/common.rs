@@ -1,0 +1,182 @@
+//! Facts several rules share: which groups belong to what, what looks like a secret.
+
+use mbdeploy_model::{Container, Deployment, EcsService, SecurityGroup};
+
+/// Whether a name (variable, environment variable, tfvars key) names a secret.
+pub fn looks_secret(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    // Settings about secrets, not secrets: ARNs, ids, names, policies.
+    const NOT_SECRET_SUFFIXES: &[&str] = &[
+        "_arn",
+        "_id",
+        "_ids",
+        "_name",
+        "_length",
+        "_complexity",
+        "_version",
+        "_kms_key",
+        "_rotation_days",
+        "_schedule",
+        "_enabled",
+        "_path",
+    ];
+    if NOT_SECRET_SUFFIXES.iter().any(|s| n.ends_with(s)) {
+        return false;
+    }
+    const MARKERS: &[&str] = &[
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "private_key",
+        "api_key",
+        "apikey",
+        "access_key",
+        "credential",
+    ];
+    MARKERS.iter().any(|m| n.contains(m))
+        || n.ends_with("_pass")
+        || n == "pass"
+        || n.ends_with("_pwd")
+}
+
+/// A connection string with a password in it (`postgres://user:pw@host`).
+pub fn has_inline_credentials(value: &str) -> bool {
+    match value.find("://") {
+        Some(i) => {
+            let rest = &value[i + 3..];
+            let authority = rest.split('/').next().unwrap_or("");
+            authority.contains('@')
+                && authority
+                    .split('@')
+                    .next()
+                    .map(|u| u.contains(':'))
+                    .unwrap_or(false)
+        }
+        None => false,
+    }
+}
+
+/// Whether a container runs Metabase: its image, its name or its `MB_` settings say so.
+pub fn is_metabase(c: &Container) -> bool {
+    let image = c
+        .image
+        .get()
+        .map(|s| s.to_ascii_lowercase())
+        .unwrap_or_default();
+    image.contains("metabase")
+        || c.name.to_ascii_lowercase().contains("metabase")
+        || c.environment.iter().any(|e| e.name.starts_with("MB_"))
+        || c.secrets.iter().any(|e| e.name.starts_with("MB_"))
+}
+
+/// Every container of every task definition, with the task definition's address.
+pub fn containers(d: &Deployment) -> impl Iterator<Item = (&str, &Container)> {
+    d.task_definitions.iter().flat_map(|t| {
+        t.containers
+            .get()
+            .into_iter()
+            .flatten()
+            .map(move |c| (t.meta.address.as_str(), c))
+    })
+}
+
+pub fn metabase_containers(d: &Deployment) -> impl Iterator<Item = (&str, &Container)> {
+    containers(d).filter(|(_, c)| is_metabase(c))
+}
+
+fn groups<'a>(d: &'a Deployment, keys: impl Iterator<Item = &'a String>) -> Vec<&'a SecurityGroup> {
+    let mut out: Vec<&SecurityGroup> = Vec::new();
+    for k in keys {
+        if let Some(g) = d.security_group(k) {
+            if !out.iter().any(|o| std::ptr::eq(*o, g)) {
+                out.push(g);
+            }
+        }
+    }
+    out
+}
+
+/// Security groups attached to ECS services.
+pub fn ecs_groups(d: &Deployment) -> Vec<&SecurityGroup> {
+    groups(
+        d,
+        d.ecs_services.iter().flat_map(|s| s.security_groups.iter()),
+    )
+}
+
+/// Security groups attached to load balancers.
+pub fn alb_groups(d: &Deployment) -> Vec<&SecurityGroup> {
+    groups(
+        d,
+        d.load_balancers
+            .iter()
+            .flat_map(|l| l.security_groups.iter()),
+    )
+}
+
+/// Security groups attached to RDS instances and clusters.
+pub fn rds_groups(d: &Deployment) -> Vec<&SecurityGroup> {
+    groups(
+        d,
+        d.db_instances.iter().flat_map(|i| i.security_groups.iter()),
+    )
+}
+
+/// Whether `key` names one of `groups`.
+pub fn is_one_of(groups: &[&SecurityGroup], key: &str) -> bool {
+    groups.iter().any(|g| g.meta.answers_to(key))
+}
+
+/// The port Metabase listens on for a service (its load balancer's container port, else 3000).
+pub fn container_port(s: &EcsService) -> i64 {
+    s.load_balancers
+        .iter()
+        .find_map(|lb| lb.container_port.get().copied())
+        .unwrap_or(3000)
+}
+
+/// A name for a group in messages.
+pub fn group_name(d: &Deployment, key: &str) -> String {
+    d.security_group(key)
+        .map(|g| g.meta.address.clone())
+        .unwrap_or_else(|| key.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_names() {
+        for yes in [
+            "MB_DB_PASS",
+            "metabase_db_password",
+            "db_secret",
+            "api_token",
+            "MB_ENCRYPTION_SECRET_KEY",
+        ] {
+            assert!(looks_secret(yes), "{yes}");
+        }
+        for no in [
+            "MB_DB_USER",
+            "db_password_secret_arn",
+            "MB_PASSWORD_COMPLEXITY",
+            "secret_kms_key",
+            "passenger",
+        ] {
+            assert!(!looks_secret(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn inline_credentials() {
+        assert!(has_inline_credentials(
+            "postgres://mb:hunter2@db:5432/metabase"
+        ));
+        assert!(!has_inline_credentials(
+            "postgres://db:5432/metabase?sslmode=require"
+        ));
+        assert!(!has_inline_credentials("postgres://mb@db:5432/metabase"));
+    }
+}
