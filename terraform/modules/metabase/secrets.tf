@@ -21,13 +21,20 @@ resource "aws_secretsmanager_secret" "encryption_key" {
   tags = local.tags
 }
 
+# With generate_encryption_key = false the secret is created empty and the
+# operator stores the key of an existing Metabase in it (see README): a
+# migrated Metabase must keep the key its data was encrypted with.
 ephemeral "aws_secretsmanager_random_password" "encryption_key" {
+  count = var.generate_encryption_key ? 1 : 0
+
   password_length     = 64
   exclude_punctuation = true
 }
 
 resource "aws_secretsmanager_secret_version" "encryption_key" {
+  count = var.generate_encryption_key ? 1 : 0
+
   secret_id                = aws_secretsmanager_secret.encryption_key.id
-  secret_string_wo         = ephemeral.aws_secretsmanager_random_password.encryption_key.random_password
+  secret_string_wo         = ephemeral.aws_secretsmanager_random_password.encryption_key[0].random_password
   secret_string_wo_version = var.encryption_key_version
 }

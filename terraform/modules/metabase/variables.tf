@@ -586,6 +586,13 @@ variable "secret_recovery_window_in_days" {
   }
 }
 
+variable "generate_encryption_key" {
+  description = "Generate MB_ENCRYPTION_SECRET_KEY in Secrets Manager. Set false when moving an existing Metabase here: the secret is then created empty and you store the existing key in it before the first task starts (see README)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "encryption_key_version" {
   description = "Version of the generated MB_ENCRYPTION_SECRET_KEY value. The value is write-only and never in state; raising this number writes a new random value, which is only safe as part of Metabase's key-rotation procedure (see README)."
   type        = number

@@ -1,0 +1,338 @@
+# Plan-only tests. The real AWS provider is configured with dummy credentials
+# and makes no API call: data sources that would call AWS are overridden, and
+# the identifiers that AWS would only assign at apply time are overridden
+# during plan so that policies and the task definition can be inspected.
+# (Mock providers cannot be used: Terraform 1.11 cannot mock the ephemeral
+# aws_secretsmanager_random_password, whose opening is avoided here with
+# generate_encryption_key = false; the local moto apply covers it.)
+
+provider "aws" {
+  region                      = "eu-west-1"
+  access_key                  = "mock-access-key"
+  secret_key                  = "mock-secret-key"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
+
+override_data {
+  target = data.aws_availability_zones.available
+  values = { names = ["eu-west-1a", "eu-west-1b", "eu-west-1c"] }
+}
+
+override_data {
+  target = data.aws_caller_identity.current
+  values = { account_id = "123456789012" }
+}
+
+override_resource {
+  target          = aws_subnet.private[0]
+  override_during = plan
+  values          = { id = "subnet-private-a" }
+}
+
+override_resource {
+  target          = aws_subnet.private[1]
+  override_during = plan
+  values          = { id = "subnet-private-b" }
+}
+
+override_resource {
+  target          = aws_subnet.private[2]
+  override_during = plan
+  values          = { id = "subnet-private-c" }
+}
+
+override_resource {
+  target          = aws_subnet.public[0]
+  override_during = plan
+  values          = { id = "subnet-public-a" }
+}
+
+override_resource {
+  target          = aws_subnet.public[1]
+  override_during = plan
+  values          = { id = "subnet-public-b" }
+}
+
+override_resource {
+  target          = aws_subnet.public[2]
+  override_during = plan
+  values          = { id = "subnet-public-c" }
+}
+
+override_resource {
+  target          = aws_security_group.alb
+  override_during = plan
+  values          = { id = "sg-alb" }
+}
+
+override_resource {
+  target          = aws_security_group.ecs
+  override_during = plan
+  values          = { id = "sg-ecs" }
+}
+
+override_resource {
+  target          = aws_security_group.rds
+  override_during = plan
+  values          = { id = "sg-rds" }
+}
+
+override_resource {
+  target          = aws_security_group.endpoints[0]
+  override_during = plan
+  values          = { id = "sg-endpoints" }
+}
+
+override_resource {
+  target          = aws_kms_key.this
+  override_during = plan
+  values          = { arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555", key_id = "11111111-2222-3333-4444-555555555555" }
+}
+
+override_resource {
+  target          = aws_cloudwatch_log_group.this
+  override_during = plan
+  values          = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/ecs/metabase-test" }
+}
+
+override_resource {
+  target          = aws_ecr_repository.this[0]
+  override_during = plan
+  values = {
+    arn            = "arn:aws:ecr:eu-west-1:123456789012:repository/metabase_repo"
+    repository_url = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/metabase_repo"
+  }
+}
+
+override_resource {
+  target          = aws_secretsmanager_secret.encryption_key
+  override_during = plan
+  values = {
+    id  = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:metabase-test/mb-encryption-secret-key-AbCdEf"
+    arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:metabase-test/mb-encryption-secret-key-AbCdEf"
+  }
+}
+
+override_resource {
+  target          = aws_db_instance.this
+  override_during = plan
+  values = {
+    address     = "metabase-test.abcdefghijkl.eu-west-1.rds.amazonaws.com"
+    endpoint    = "metabase-test.abcdefghijkl.eu-west-1.rds.amazonaws.com:5432"
+    port        = 5432
+    resource_id = "db-ABCDEFGHIJKLMNOP"
+    master_user_secret = [{
+      secret_arn    = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0a1b2c3d-AbCdEf"
+      kms_key_id    = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+      secret_status = "active"
+    }]
+  }
+}
+
+override_resource {
+  target          = aws_lb.this
+  override_during = plan
+  values = {
+    arn        = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/metabase-test-alb/0123456789abcdef"
+    arn_suffix = "app/metabase-test-alb/0123456789abcdef"
+    dns_name   = "metabase-test-alb-123456.eu-west-1.elb.amazonaws.com"
+    zone_id    = "Z32O12XQLNTSW2"
+  }
+}
+
+override_resource {
+  target          = aws_lb_target_group.this
+  override_during = plan
+  values = {
+    arn        = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/metabase-test-tg/0123456789abcdef"
+    arn_suffix = "targetgroup/metabase-test-tg/0123456789abcdef"
+  }
+}
+
+override_resource {
+  target          = aws_ecs_cluster.this
+  override_during = plan
+  values = {
+    id  = "arn:aws:ecs:eu-west-1:123456789012:cluster/metabase-test"
+    arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/metabase-test"
+  }
+}
+
+override_resource {
+  target          = aws_ecs_service.this
+  override_during = plan
+  values = {
+    id = "arn:aws:ecs:eu-west-1:123456789012:service/metabase-test/metabase-test"
+  }
+}
+
+override_resource {
+  target          = aws_sns_topic.alarms
+  override_during = plan
+  values          = { arn = "arn:aws:sns:eu-west-1:123456789012:metabase-test-alarms" }
+}
+
+override_resource {
+  target          = aws_s3_bucket.access_logs[0]
+  override_during = plan
+  values = {
+    id  = "metabase-test-alb-logs-20260101"
+    arn = "arn:aws:s3:::metabase-test-alb-logs-20260101"
+  }
+}
+
+override_resource {
+  target          = aws_iam_role.task_execution
+  override_during = plan
+  values          = { arn = "arn:aws:iam::123456789012:role/metabase-test-ecs-task-execution-role" }
+}
+
+override_resource {
+  target          = aws_iam_role.task
+  override_during = plan
+  values          = { arn = "arn:aws:iam::123456789012:role/metabase-test-ecs-task-role" }
+}
+
+variables {
+  name                    = "metabase-test"
+  image_tag               = "v0.50.0"
+  certificate_arn         = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+  generate_encryption_key = false
+}
+
+# Each run gives one bad value and expects the module to refuse it with its
+# own validation message, before anything is planned.
+
+run "image_tag_latest_is_refused" {
+  command = plan
+
+  variables {
+    image_tag = "latest"
+  }
+
+  expect_failures = [var.image_tag]
+}
+
+run "image_tag_empty_is_refused" {
+  command = plan
+
+  variables {
+    image_tag = ""
+  }
+
+  expect_failures = [var.image_tag]
+}
+
+run "image_digest_must_be_sha256" {
+  command = plan
+
+  variables {
+    image_digest = "md5:abc"
+  }
+
+  expect_failures = [var.image_digest]
+}
+
+run "backups_shorter_than_a_week_are_refused" {
+  command = plan
+
+  variables {
+    db_backup_retention_period = 6
+  }
+
+  expect_failures = [var.db_backup_retention_period]
+}
+
+run "short_grace_period_is_refused" {
+  command = plan
+
+  variables {
+    health_check_grace_period_seconds = 60
+  }
+
+  expect_failures = [var.health_check_grace_period_seconds]
+}
+
+run "old_tls_policy_is_refused" {
+  command = plan
+
+  variables {
+    ssl_policy = "ELBSecurityPolicy-2016-08"
+  }
+
+  expect_failures = [var.ssl_policy]
+}
+
+run "secret_in_environment_is_refused" {
+  command = plan
+
+  variables {
+    extra_environment = { MB_DB_PASS = "hunter2" }
+  }
+
+  expect_failures = [var.extra_environment]
+}
+
+run "module_settings_cannot_be_overridden_through_environment" {
+  command = plan
+
+  variables {
+    extra_environment = { MB_DB_CONNECTION_URI = "postgres://db:5432/metabase" }
+  }
+
+  expect_failures = [var.extra_environment]
+}
+
+run "admin_policy_on_task_role_is_refused" {
+  command = plan
+
+  variables {
+    task_role_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
+  }
+
+  expect_failures = [var.task_role_policy_arns]
+}
+
+run "invalid_fargate_size_is_refused" {
+  command = plan
+
+  variables {
+    task_cpu    = 1024
+    task_memory = 16384
+  }
+
+  expect_failures = [var.task_memory]
+}
+
+run "a_certificate_source_is_required" {
+  command = plan
+
+  variables {
+    certificate_arn = null
+  }
+
+  expect_failures = [var.certificate_arn]
+}
+
+run "http_site_url_is_refused" {
+  command = plan
+
+  variables {
+    site_url = "http://metabase.example.com"
+  }
+
+  expect_failures = [var.site_url]
+}
+
+run "iam_auth_needs_metabase_058" {
+  command = plan
+
+  variables {
+    db_auth_mode = "iam"
+    image_tag    = "v0.50.0"
+  }
+
+  expect_failures = [var.db_auth_mode]
+}
