@@ -119,11 +119,33 @@ fn policy(value: &Value, documents: &[&TfResource], origin: &str) -> PolicyDocum
     }
 }
 
+/// The strings of a policy element (a string or a list). A part unknown before apply that
+/// derives from a resource (an ARN) is kept as `${address}`: it names one resource, not `*`.
+/// Only an opaque unknown makes the element unknown.
 fn list_or_one(v: Option<&Value>) -> (Vec<String>, bool) {
-    match v {
-        None => (Vec::new(), false),
-        Some(v) => (strings(Some(v)), v.contains_unknown()),
+    let Some(v) = v else {
+        return (Vec::new(), false);
+    };
+    let items: Vec<&Value> = match &v.kind {
+        Kind::List(items) => items.iter().collect(),
+        _ => vec![v],
+    };
+    let mut out = Vec::new();
+    let mut unknown = false;
+    for item in items {
+        match &item.kind {
+            Kind::Unknown(refs) if !refs.is_empty() => out.push(format!("${{{}}}", refs.join(","))),
+            Kind::Partial { refs, .. } if !refs.is_empty() => {
+                out.push(item.partial_text().unwrap_or_default())
+            }
+            Kind::Unknown(_) | Kind::Partial { .. } => unknown = true,
+            _ => match item.to_template_string() {
+                Some(s) => out.push(s),
+                None => unknown |= item.contains_unknown(),
+            },
+        }
     }
+    (out, unknown)
 }
 
 /// A policy in IAM's JSON grammar.
