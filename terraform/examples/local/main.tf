@@ -39,6 +39,10 @@ provider "aws" {
 resource "aws_acm_certificate" "local" {
   certificate_body = file(var.certificate_body_file)
   private_key      = file(var.private_key_file)
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 module "metabase" {
@@ -56,13 +60,16 @@ module "metabase" {
   image_tag       = var.image_tag
   enable_waf      = var.enable_waf
 
-  # Throw-away stack: the emulator enforces deletion protection, so it is
-  # turned off here (and only here) to let the test destroy what it made.
-  db_deletion_protection      = false
-  alb_deletion_protection     = false
+  # Deletion protection stays on, as in production, and the emulator
+  # enforces it. To tear the stack down, turn it off first, exactly as one
+  # would for a real stack:
+  #   terraform apply -var deletion_protection=false && terraform destroy -var deletion_protection=false
+  db_deletion_protection  = var.deletion_protection
+  alb_deletion_protection = var.deletion_protection
+
+  # Throw-away stack: let destroy empty the log bucket and the repository.
   force_destroy_log_buckets   = true
   force_delete_ecr_repository = true
-  db_multi_az                 = false
   single_nat_gateway          = true
 
   tags = {

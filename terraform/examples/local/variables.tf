@@ -30,3 +30,9 @@ variable "enable_waf" {
   type        = bool
   default     = true
 }
+
+variable "deletion_protection" {
+  description = "Deletion protection of the database and the load balancer. On, as in production; set false (apply, then destroy) to tear the stack down."
+  type        = bool
+  default     = true
+}

@@ -381,9 +381,42 @@ resource "aws_wafv2_web_acl" "this" {
     }
   }
 
+  # Blocks anonymisers (Tor, VPN exits, proxies); requests from cloud hosting
+  # providers are only counted, because API clients and embedding servers of
+  # Metabase often run there.
+  rule {
+    name     = "aws-anonymous-ip"
+    priority = 40
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesAnonymousIpList"
+
+        rule_action_override {
+          name = "HostingProviderIPList"
+
+          action_to_use {
+            count {}
+          }
+        }
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-aws-anonymous-ip"
+      sampled_requests_enabled   = true
+    }
+  }
+
   rule {
     name     = "rate-limit-per-ip"
-    priority = 40
+    priority = 50
 
     action {
       block {}

@@ -2,8 +2,22 @@ data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
+# The zones are named, not discovered: a zone AWS adds to the region later
+# never moves a subnet. The data source only confirms they exist and are up.
 data "aws_availability_zones" "available" {
   state = "available"
+
+  filter {
+    name   = "zone-name"
+    values = local.requested_azs
+  }
+
+  lifecycle {
+    postcondition {
+      condition     = length(self.names) == length(local.requested_azs)
+      error_message = "Not every availability zone in ${join(", ", local.requested_azs)} exists and is available in this region; set availability_zones to zones that do."
+    }
+  }
 }
 
 locals {
@@ -11,7 +25,11 @@ locals {
   region     = data.aws_region.current.name
   partition  = data.aws_partition.current.partition
 
-  azs = slice(data.aws_availability_zones.available.names, 0, var.az_count)
+  requested_azs = length(var.availability_zones) > 0 ? slice(var.availability_zones, 0, var.az_count) : [
+    for suffix in slice(["a", "b", "c", "d", "e", "f"], 0, var.az_count) : "${data.aws_region.current.name}${suffix}"
+  ]
+  # Ordered as requested; the data source above has checked each one.
+  azs = [for az in local.requested_azs : az if contains(data.aws_availability_zones.available.names, az)]
 
   # One NAT gateway per AZ unless the caller trades availability for cost.
   nat_gateway_count = var.single_nat_gateway ? 1 : var.az_count

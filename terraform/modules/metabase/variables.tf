@@ -45,6 +45,18 @@ variable "az_count" {
   }
 }
 
+variable "availability_zones" {
+  description = "Names of the availability zones to use, in order. Empty means the region's zones a, b, c, ... up to az_count; name them explicitly in regions where those letters do not all exist."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = length(var.availability_zones) == 0 || (length(var.availability_zones) >= var.az_count && alltrue([for az in var.availability_zones : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$", az))]))
+    error_message = "availability_zones must be empty or hold at least az_count zone names such as eu-west-1a."
+  }
+}
+
 variable "public_subnet_cidrs" {
   description = "CIDR blocks of the public subnets (ALB and NAT gateways), one per AZ, in AZ order. Only the first az_count are used."
   type        = list(string)
