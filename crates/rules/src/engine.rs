@@ -43,10 +43,7 @@ pub fn run(d: &Deployment, options: &Options) -> Outcome {
         rules_run += 1;
         run_one(rule, d, &mut raw);
     }
-    let mut outcome = Outcome {
-        rules_run,
-        ..Outcome::default()
-    };
+    let mut outcome = Outcome { rules_run, ..Outcome::default() };
     for mut finding in raw {
         match covering_suppression(&d.suppressions, &finding) {
             Some(s) => {
@@ -68,17 +65,13 @@ fn run_one(rule: &'static Rule, d: &Deployment, out: &mut Vec<Finding>) {
 
 /// A suppression covers a finding of its rule on the block it stands on or above. One without a
 /// reason covers nothing (and is itself reported by MBD-SUP-001).
-fn covering_suppression<'a>(
-    suppressions: &'a [Suppression],
-    f: &Finding,
-) -> Option<&'a Suppression> {
+fn covering_suppression<'a>(suppressions: &'a [Suppression], f: &Finding) -> Option<&'a Suppression> {
     if f.rule_id == SUPPRESSION_WITHOUT_REASON || f.rule_id == SUPPRESSION_UNKNOWN_RULE {
         return None;
     }
     suppressions.iter().find(|s| {
         s.reason.is_some()
-            && (s.rule_id.eq_ignore_ascii_case(&f.rule_id)
-                || s.rule_id.eq_ignore_ascii_case(&f.rule_name))
+            && (s.rule_id.eq_ignore_ascii_case(&f.rule_id) || s.rule_id.eq_ignore_ascii_case(&f.rule_name))
             && (s.target_address.as_deref() == Some(f.resource.as_str())
                 || (s.loc.file.as_deref() == f.file.as_deref()
                     && f.line >= s.target_first_line
@@ -93,10 +86,7 @@ pub fn is_known_rule(id: &str) -> bool {
 
 /// Looks a rule up by id or name.
 pub fn find_rule(id: &str) -> Option<&'static Rule> {
-    rules::all()
-        .iter()
-        .copied()
-        .find(|r| rule_matches(&r.meta, id))
+    rules::all().iter().copied().find(|r| rule_matches(&r.meta, id))
 }
 
 fn sort(findings: &mut [Finding]) {
@@ -112,13 +102,5 @@ fn sort(findings: &mut [Finding]) {
 
 /// Counts findings per severity (for summaries).
 pub fn counts(findings: &[Finding]) -> [(Severity, usize); 4] {
-    Severity::ALL.map(|s| {
-        (
-            s,
-            findings
-                .iter()
-                .filter(|f| f.severity == s && f.status == Status::Fail)
-                .count(),
-        )
-    })
+    Severity::ALL.map(|s| (s, findings.iter().filter(|f| f.severity == s && f.status == Status::Fail).count()))
 }

@@ -39,13 +39,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub(crate) fn new(
-        meta: &RuleMeta,
-        resource: &str,
-        loc: &Location,
-        message: String,
-        status: Status,
-    ) -> Self {
+    pub(crate) fn new(meta: &RuleMeta, resource: &str, loc: &Location, message: String, status: Status) -> Self {
         Finding {
             rule_id: meta.id.to_string(),
             rule_name: meta.name.to_string(),
@@ -67,13 +61,7 @@ impl Finding {
 
     /// A key that survives edits elsewhere in a file (no line numbers): used by baselines.
     pub fn fingerprint(&self) -> String {
-        format!(
-            "{}|{}|{}|{}",
-            self.rule_id,
-            self.resource,
-            self.file.as_deref().unwrap_or(""),
-            self.message
-        )
+        format!("{}|{}|{}|{}", self.rule_id, self.resource, self.file.as_deref().unwrap_or(""), self.message)
     }
 
     /// `file:line:column`, or the ARN, for humans.

@@ -27,12 +27,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 4] = [
-        Severity::Critical,
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-    ];
+    pub const ALL: [Severity; 4] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low];
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Low => "low",
@@ -57,9 +52,7 @@ impl FromStr for Severity {
             "medium" => Ok(Severity::Medium),
             "high" => Ok(Severity::High),
             "critical" => Ok(Severity::Critical),
-            other => Err(format!(
-                "unknown severity '{other}': expected one of low, medium, high, critical"
-            )),
+            other => Err(format!("unknown severity '{other}': expected one of low, medium, high, critical")),
         }
     }
 }
@@ -113,11 +106,7 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub(crate) fn new(
-        d: &'a Deployment,
-        meta: &'static RuleMeta,
-        out: &'a mut Vec<Finding>,
-    ) -> Self {
+    pub(crate) fn new(d: &'a Deployment, meta: &'static RuleMeta, out: &'a mut Vec<Finding>) -> Self {
         Ctx { d, meta, out }
     }
     /// The control is not met.
@@ -130,7 +119,6 @@ impl<'a> Ctx<'a> {
         self.push(resource, loc, message.into(), Status::Undetermined);
     }
     fn push(&mut self, resource: &str, loc: &Location, message: String, status: Status) {
-        self.out
-            .push(Finding::new(self.meta, resource, loc, message, status));
+        self.out.push(Finding::new(self.meta, resource, loc, message, status));
     }
 }

@@ -23,21 +23,9 @@ pub fn looks_secret(name: &str) -> bool {
     if NOT_SECRET_SUFFIXES.iter().any(|s| n.ends_with(s)) {
         return false;
     }
-    const MARKERS: &[&str] = &[
-        "password",
-        "passwd",
-        "secret",
-        "token",
-        "private_key",
-        "api_key",
-        "apikey",
-        "access_key",
-        "credential",
-    ];
-    MARKERS.iter().any(|m| n.contains(m))
-        || n.ends_with("_pass")
-        || n == "pass"
-        || n.ends_with("_pwd")
+    const MARKERS: &[&str] =
+        &["password", "passwd", "secret", "token", "private_key", "api_key", "apikey", "access_key", "credential"];
+    MARKERS.iter().any(|m| n.contains(m)) || n.ends_with("_pass") || n == "pass" || n.ends_with("_pwd")
 }
 
 /// A connection string with a password in it (`postgres://user:pw@host`).
@@ -46,12 +34,7 @@ pub fn has_inline_credentials(value: &str) -> bool {
         Some(i) => {
             let rest = &value[i + 3..];
             let authority = rest.split('/').next().unwrap_or("");
-            authority.contains('@')
-                && authority
-                    .split('@')
-                    .next()
-                    .map(|u| u.contains(':'))
-                    .unwrap_or(false)
+            authority.contains('@') && authority.split('@').next().map(|u| u.contains(':')).unwrap_or(false)
         }
         None => false,
     }
@@ -59,11 +42,7 @@ pub fn has_inline_credentials(value: &str) -> bool {
 
 /// Whether a container runs Metabase: its image, its name or its `MB_` settings say so.
 pub fn is_metabase(c: &Container) -> bool {
-    let image = c
-        .image
-        .get()
-        .map(|s| s.to_ascii_lowercase())
-        .unwrap_or_default();
+    let image = c.image.get().map(|s| s.to_ascii_lowercase()).unwrap_or_default();
     image.contains("metabase")
         || c.name.to_ascii_lowercase().contains("metabase")
         || c.environment.iter().any(|e| e.name.starts_with("MB_"))
@@ -72,13 +51,9 @@ pub fn is_metabase(c: &Container) -> bool {
 
 /// Every container of every task definition, with the task definition's address.
 pub fn containers(d: &Deployment) -> impl Iterator<Item = (&str, &Container)> {
-    d.task_definitions.iter().flat_map(|t| {
-        t.containers
-            .get()
-            .into_iter()
-            .flatten()
-            .map(move |c| (t.meta.address.as_str(), c))
-    })
+    d.task_definitions
+        .iter()
+        .flat_map(|t| t.containers.get().into_iter().flatten().map(move |c| (t.meta.address.as_str(), c)))
 }
 
 pub fn metabase_containers(d: &Deployment) -> impl Iterator<Item = (&str, &Container)> {
@@ -99,28 +74,17 @@ fn groups<'a>(d: &'a Deployment, keys: impl Iterator<Item = &'a String>) -> Vec<
 
 /// Security groups attached to ECS services.
 pub fn ecs_groups(d: &Deployment) -> Vec<&SecurityGroup> {
-    groups(
-        d,
-        d.ecs_services.iter().flat_map(|s| s.security_groups.iter()),
-    )
+    groups(d, d.ecs_services.iter().flat_map(|s| s.security_groups.iter()))
 }
 
 /// Security groups attached to load balancers.
 pub fn alb_groups(d: &Deployment) -> Vec<&SecurityGroup> {
-    groups(
-        d,
-        d.load_balancers
-            .iter()
-            .flat_map(|l| l.security_groups.iter()),
-    )
+    groups(d, d.load_balancers.iter().flat_map(|l| l.security_groups.iter()))
 }
 
 /// Security groups attached to RDS instances and clusters.
 pub fn rds_groups(d: &Deployment) -> Vec<&SecurityGroup> {
-    groups(
-        d,
-        d.db_instances.iter().flat_map(|i| i.security_groups.iter()),
-    )
+    groups(d, d.db_instances.iter().flat_map(|i| i.security_groups.iter()))
 }
 
 /// Whether `key` names one of `groups`.
@@ -130,17 +94,12 @@ pub fn is_one_of(groups: &[&SecurityGroup], key: &str) -> bool {
 
 /// The port Metabase listens on for a service (its load balancer's container port, else 3000).
 pub fn container_port(s: &EcsService) -> i64 {
-    s.load_balancers
-        .iter()
-        .find_map(|lb| lb.container_port.get().copied())
-        .unwrap_or(3000)
+    s.load_balancers.iter().find_map(|lb| lb.container_port.get().copied()).unwrap_or(3000)
 }
 
 /// A name for a group in messages.
 pub fn group_name(d: &Deployment, key: &str) -> String {
-    d.security_group(key)
-        .map(|g| g.meta.address.clone())
-        .unwrap_or_else(|| key.to_string())
+    d.security_group(key).map(|g| g.meta.address.clone()).unwrap_or_else(|| key.to_string())
 }
 
 #[cfg(test)]
@@ -149,34 +108,18 @@ mod tests {
 
     #[test]
     fn secret_names() {
-        for yes in [
-            "MB_DB_PASS",
-            "metabase_db_password",
-            "db_secret",
-            "api_token",
-            "MB_ENCRYPTION_SECRET_KEY",
-        ] {
+        for yes in ["MB_DB_PASS", "metabase_db_password", "db_secret", "api_token", "MB_ENCRYPTION_SECRET_KEY"] {
             assert!(looks_secret(yes), "{yes}");
         }
-        for no in [
-            "MB_DB_USER",
-            "db_password_secret_arn",
-            "MB_PASSWORD_COMPLEXITY",
-            "secret_kms_key",
-            "passenger",
-        ] {
+        for no in ["MB_DB_USER", "db_password_secret_arn", "MB_PASSWORD_COMPLEXITY", "secret_kms_key", "passenger"] {
             assert!(!looks_secret(no), "{no}");
         }
     }
 
     #[test]
     fn inline_credentials() {
-        assert!(has_inline_credentials(
-            "postgres://mb:hunter2@db:5432/metabase"
-        ));
-        assert!(!has_inline_credentials(
-            "postgres://db:5432/metabase?sslmode=require"
-        ));
+        assert!(has_inline_credentials("postgres://mb:hunter2@db:5432/metabase"));
+        assert!(!has_inline_credentials("postgres://db:5432/metabase?sslmode=require"));
         assert!(!has_inline_credentials("postgres://mb@db:5432/metabase"));
     }
 }

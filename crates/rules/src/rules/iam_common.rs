@@ -18,31 +18,20 @@ pub fn role_documents<'a>(d: &'a Deployment, role: &'a IamRole) -> Vec<&'a Polic
 
 /// Attached policies that are AWS managed (by ARN), with where they were attached.
 pub fn managed_arns(role: &IamRole) -> impl Iterator<Item = &mbdeploy_model::AttachedPolicy> {
-    role.attached.iter().filter(|a| {
-        a.policy.starts_with("arn:aws:iam::aws:policy/") || a.policy.contains(":iam::aws:policy/")
-    })
+    role.attached
+        .iter()
+        .filter(|a| a.policy.starts_with("arn:aws:iam::aws:policy/") || a.policy.contains(":iam::aws:policy/"))
 }
 
 /// Roles used by task definitions as execution roles.
 pub fn execution_roles(d: &Deployment) -> Vec<&IamRole> {
-    dedup(
-        d.task_definitions
-            .iter()
-            .filter_map(|t| t.execution_role.as_deref())
-            .filter_map(|k| d.iam_role(k))
-            .collect(),
-    )
+    dedup(d.task_definitions.iter().filter_map(|t| t.execution_role.as_deref()).filter_map(|k| d.iam_role(k)).collect())
 }
 
 /// Roles used by task definitions (execution and task roles).
 pub fn task_roles(d: &Deployment) -> Vec<&IamRole> {
     let mut roles = execution_roles(d);
-    roles.extend(
-        d.task_definitions
-            .iter()
-            .filter_map(|t| t.task_role.as_deref())
-            .filter_map(|k| d.iam_role(k)),
-    );
+    roles.extend(d.task_definitions.iter().filter_map(|t| t.task_role.as_deref()).filter_map(|k| d.iam_role(k)));
     dedup(roles)
 }
 

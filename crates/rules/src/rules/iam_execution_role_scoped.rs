@@ -65,7 +65,11 @@ fn check(ctx: &mut Ctx) {
     for role in execution_roles(d) {
         for a in managed_arns(role) {
             let name = a.policy.rsplit('/').next().unwrap_or(&a.policy);
-            ctx.fail(&role.meta.address, &a.loc, format!("AWS managed policy {name} is attached: it grants its actions on every resource (\"*\")"));
+            ctx.fail(
+                &role.meta.address,
+                &a.loc,
+                format!("AWS managed policy {name} is attached: it grants its actions on every resource (\"*\")"),
+            );
         }
         for doc in role_documents(d, role) {
             if doc.unknown {
@@ -77,20 +81,13 @@ fn check(ctx: &mut Ctx) {
                 continue;
             }
             for st in doc.statements.iter().filter(|s| s.allow) {
-                let extra: Vec<&String> = st
-                    .actions
-                    .iter()
-                    .filter(|a| !ALLOWED.iter().any(|x| x.eq_ignore_ascii_case(a)))
-                    .collect();
+                let extra: Vec<&String> =
+                    st.actions.iter().filter(|a| !ALLOWED.iter().any(|x| x.eq_ignore_ascii_case(a))).collect();
                 if !extra.is_empty() || !st.not_actions.is_empty() {
                     let what = if extra.is_empty() {
                         "NotAction".to_string()
                     } else {
-                        extra
-                            .iter()
-                            .map(|s| s.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        extra.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
                     };
                     ctx.fail(
                         &role.meta.address,
@@ -100,12 +97,16 @@ fn check(ctx: &mut Ctx) {
                 }
                 let star = st.resources.iter().any(|r| r == "*");
                 let only_token = !st.actions.is_empty()
-                    && st
-                        .actions
-                        .iter()
-                        .all(|a| a.eq_ignore_ascii_case("ecr:GetAuthorizationToken"));
+                    && st.actions.iter().all(|a| a.eq_ignore_ascii_case("ecr:GetAuthorizationToken"));
                 if star && !only_token {
-                    ctx.fail(&role.meta.address, &st.loc, format!("grants {} on \"*\": only ecr:GetAuthorizationToken needs every resource", st.actions.join(", ")));
+                    ctx.fail(
+                        &role.meta.address,
+                        &st.loc,
+                        format!(
+                            "grants {} on \"*\": only ecr:GetAuthorizationToken needs every resource",
+                            st.actions.join(", ")
+                        ),
+                    );
                 }
                 if st.unknown && !star {
                     ctx.undetermined(

@@ -28,23 +28,14 @@ resource "aws_iam_role" "task" { name = "metabase-prod-ecs-task-role" }
     check,
 };
 
-const ADMIN: &[&str] = &[
-    "AdministratorAccess",
-    "PowerUserAccess",
-    "IAMFullAccess",
-    "AdministratorAccess-Amplify",
-];
+const ADMIN: &[&str] = &["AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AdministratorAccess-Amplify"];
 
 fn check(ctx: &mut Ctx) {
     for role in &ctx.d.iam_roles {
         for a in managed_arns(role) {
             let name = a.policy.rsplit('/').next().unwrap_or("");
             if ADMIN.contains(&name) {
-                ctx.fail(
-                    &role.meta.address,
-                    &a.loc,
-                    format!("{name} is attached (by {})", a.origin),
-                );
+                ctx.fail(&role.meta.address, &a.loc, format!("{name} is attached (by {})", a.origin));
             }
         }
     }

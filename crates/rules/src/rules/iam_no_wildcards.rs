@@ -42,57 +42,26 @@ fn check(ctx: &mut Ctx) {
     for role in &d.iam_roles {
         for doc in role_documents(d, role) {
             for st in doc.statements.iter().filter(|s| s.allow) {
-                let bad: Vec<&str> = st
-                    .actions
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|a| is_wildcard(a))
-                    .collect();
+                let bad: Vec<&str> = st.actions.iter().map(String::as_str).filter(|a| is_wildcard(a)).collect();
                 if !bad.is_empty() {
-                    ctx.fail(
-                        &role.meta.address,
-                        &st.loc,
-                        format!("allows {}", bad.join(", ")),
-                    );
+                    ctx.fail(&role.meta.address, &st.loc, format!("allows {}", bad.join(", ")));
                 }
                 if !st.not_actions.is_empty() {
-                    ctx.fail(
-                        &role.meta.address,
-                        &st.loc,
-                        "an Allow with NotAction grants everything not listed",
-                    );
+                    ctx.fail(&role.meta.address, &st.loc, "an Allow with NotAction grants everything not listed");
                 }
             }
         }
     }
     // Customer policies not attached to a role in this configuration are still judged.
     for p in &d.iam_policies {
-        let attached = d
-            .iam_roles
-            .iter()
-            .any(|r| r.attached.iter().any(|a| p.meta.answers_to(&a.policy)));
+        let attached = d.iam_roles.iter().any(|r| r.attached.iter().any(|a| p.meta.answers_to(&a.policy)));
         if attached {
             continue;
         }
-        for st in p
-            .document
-            .get()
-            .into_iter()
-            .flat_map(|doc| doc.statements.iter())
-            .filter(|s| s.allow)
-        {
-            let bad: Vec<&str> = st
-                .actions
-                .iter()
-                .map(String::as_str)
-                .filter(|a| is_wildcard(a))
-                .collect();
+        for st in p.document.get().into_iter().flat_map(|doc| doc.statements.iter()).filter(|s| s.allow) {
+            let bad: Vec<&str> = st.actions.iter().map(String::as_str).filter(|a| is_wildcard(a)).collect();
             if !bad.is_empty() {
-                ctx.fail(
-                    &p.meta.address,
-                    &st.loc,
-                    format!("allows {}", bad.join(", ")),
-                );
+                ctx.fail(&p.meta.address, &st.loc, format!("allows {}", bad.join(", ")));
             }
         }
     }

@@ -9,10 +9,12 @@ pub static RULE: Rule = Rule {
         title: "The ECS task role must be distinct from the execution role",
         severity: Severity::Medium,
         section: "§2 Access Control › IAM Roles (ECS Task Role)",
-        rationale: "The document separates the execution role (used by ECS to start the task) from the task role (used \
+        rationale:
+            "The document separates the execution role (used by ECS to start the task) from the task role (used \
                     by Metabase's own code). Sharing one role hands the application the power to read every secret \
                     and pull every image the agent can.",
-        remediation: "Create a separate `<name>-ecs-task-role` with only what Metabase itself needs (nothing by default) \
+        remediation:
+            "Create a separate `<name>-ecs-task-role` with only what Metabase itself needs (nothing by default) \
                       and set it as `task_role_arn`.",
         applies: Applies::Everywhere,
         bad_example: r#"

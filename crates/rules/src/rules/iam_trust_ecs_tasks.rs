@@ -53,10 +53,7 @@ fn check(ctx: &mut Ctx) {
             ctx.undetermined(
                 &role.meta.address,
                 &trust.loc,
-                format!(
-                    "the trust policy ({}) is not known before apply",
-                    trust.origin
-                ),
+                format!("the trust policy ({}) is not known before apply", trust.origin),
             );
             continue;
         }
@@ -69,11 +66,7 @@ fn check(ctx: &mut Ctx) {
                 .chain(st.other_principals.iter().cloned())
                 .collect();
             if !others.is_empty() {
-                ctx.fail(
-                    &role.meta.address,
-                    &st.loc,
-                    format!("trusts {}", others.join(", ")),
-                );
+                ctx.fail(&role.meta.address, &st.loc, format!("trusts {}", others.join(", ")));
             }
         }
     }

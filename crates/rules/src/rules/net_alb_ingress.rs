@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
         section: "§1 Network Security › Security Groups (ALB)",
         rationale: "The ALB is the only internet-facing component: it needs 80 (to redirect) and 443 from anywhere, \
                     nothing else. Any other port open to 0.0.0.0/0 or ::/0 exposes whatever listens there.",
-        remediation: "Limit the ALB group's world-open ingress to TCP 80 and 443; reach anything else through a VPN or \
+        remediation:
+            "Limit the ALB group's world-open ingress to TCP 80 and 443; reach anything else through a VPN or \
                       a bastion-free path such as SSM.",
         applies: Applies::Everywhere,
         bad_example: r#"

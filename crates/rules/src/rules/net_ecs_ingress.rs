@@ -76,10 +76,7 @@ fn check(ctx: &mut Ctx) {
                     ctx.fail(
                         &g.meta.address,
                         &r.loc,
-                        format!(
-                            "admits {} from a source other than the ALB's group",
-                            r.describe_ports()
-                        ),
+                        format!("admits {} from a source other than the ALB's group", r.describe_ports()),
                     );
                     continue;
                 }
@@ -94,10 +91,7 @@ fn check(ctx: &mut Ctx) {
                         ctx.fail(
                             &g.meta.address,
                             &r.loc,
-                            format!(
-                                "admits traffic from `{}`, which is not the ALB's group",
-                                group_name(d, peer)
-                            ),
+                            format!("admits traffic from `{}`, which is not the ALB's group", group_name(d, peer)),
                         );
                     }
                 }
@@ -111,10 +105,7 @@ fn check(ctx: &mut Ctx) {
                     ctx.fail(
                         &g.meta.address,
                         &r.loc,
-                        format!(
-                            "admits {}; only TCP {port} (Metabase) is needed",
-                            r.describe_ports()
-                        ),
+                        format!("admits {}; only TCP {port} (Metabase) is needed", r.describe_ports()),
                     );
                 }
             }
@@ -129,10 +120,7 @@ mod tests {
 
     #[test]
     fn all_ports_from_the_alb_is_too_much() {
-        let hcl = RULE.meta.good_example.replace(
-            "ip_protocol                  = \"tcp\"",
-            "ip_protocol = \"-1\"",
-        );
+        let hcl = RULE.meta.good_example.replace("ip_protocol                  = \"tcp\"", "ip_protocol = \"-1\"");
         let f = fails_once(&RULE, &hcl);
         assert!(f.message.contains("all ports"), "{}", f.message);
     }

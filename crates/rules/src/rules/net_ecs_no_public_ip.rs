@@ -9,11 +9,9 @@ pub static RULE: Rule = Rule {
         title: "ECS tasks must not get a public IP",
         severity: Severity::High,
         section: "§1 Network Security › ECS IP Management",
-        rationale:
-            "A task with a public IP can be reached from the internet directly, bypassing the ALB \
+        rationale: "A task with a public IP can be reached from the internet directly, bypassing the ALB \
                     and its security group. The document requires `assign_public_ip = false`.",
-        remediation:
-            "Set `assign_public_ip = false` in the service's `network_configuration` and place \
+        remediation: "Set `assign_public_ip = false` in the service's `network_configuration` and place \
                       the tasks in private subnets that reach the internet through a NAT gateway.",
         applies: Applies::Everywhere,
         bad_example: r#"
@@ -66,10 +64,7 @@ mod tests {
     #[test]
     fn points_at_the_attribute() {
         let f = fails_once(&RULE, RULE.meta.bad_example);
-        assert_eq!(
-            (f.line, f.resource.as_str()),
-            (6, "aws_ecs_service.metabase")
-        );
+        assert_eq!((f.line, f.resource.as_str()), (6, "aws_ecs_service.metabase"));
     }
 
     #[test]

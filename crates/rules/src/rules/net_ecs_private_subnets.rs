@@ -9,10 +9,12 @@ pub static RULE: Rule = Rule {
         title: "ECS tasks must run in private subnets",
         severity: Severity::High,
         section: "§1 Network Security › VPC Configuration",
-        rationale: "The document places ECS tasks in the private subnets (10.0.1-3.0/24) with no direct internet access. \
+        rationale:
+            "The document places ECS tasks in the private subnets (10.0.1-3.0/24) with no direct internet access. \
                     A subnet whose route table sends traffic to an internet gateway is public: a task there is one \
                     setting away from being reachable from the internet.",
-        remediation: "Use the private subnets for the service's `network_configuration.subnets`: subnets whose default \
+        remediation:
+            "Use the private subnets for the service's `network_configuration.subnets`: subnets whose default \
                       route goes to a NAT gateway, not an internet gateway.",
         applies: Applies::Everywhere,
         bad_example: r#"
@@ -73,11 +75,7 @@ fn check(ctx: &mut Ctx) {
             }
         }
         if s.subnets_unknown || !undecided.is_empty() {
-            let what = if undecided.is_empty() {
-                "some subnets".to_string()
-            } else {
-                undecided.join(", ")
-            };
+            let what = if undecided.is_empty() { "some subnets".to_string() } else { undecided.join(", ") };
             ctx.undetermined(
                 &s.meta.address,
                 &s.network_configuration.loc,

@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
         section: "§1 Network Security › Connectivity",
         rationale: "With one NAT gateway, an outage of its availability zone cuts every task's egress (ECR pulls, \
                     secrets, logs) even in healthy zones. It is a valid cost choice for non-production.",
-        remediation: "Create one NAT gateway per availability zone and route each private subnet to the one in its zone \
+        remediation:
+            "Create one NAT gateway per availability zone and route each private subnet to the one in its zone \
                       (the module's `single_nat_gateway = false`), or accept the risk with a suppression.",
         applies: Applies::Everywhere,
         bad_example: r#"
@@ -66,10 +67,7 @@ fn check(ctx: &mut Ctx) {
         ctx.fail(
             &nat.meta.address,
             &nat.meta.loc,
-            format!(
-                "one NAT gateway serves ECS subnets in {} availability zones",
-                zones.len().max(subnets.len())
-            ),
+            format!("one NAT gateway serves ECS subnets in {} availability zones", zones.len().max(subnets.len())),
         );
     }
 }

@@ -38,21 +38,13 @@ resource "aws_security_group" "alb" {
     check,
 };
 
-const SENSITIVE_PORTS: &[(i64, &str)] = &[
-    (22, "SSH"),
-    (3389, "RDP"),
-    (5432, "PostgreSQL"),
-    (3000, "Metabase"),
-];
+const SENSITIVE_PORTS: &[(i64, &str)] = &[(22, "SSH"), (3389, "RDP"), (5432, "PostgreSQL"), (3000, "Metabase")];
 
 fn check(ctx: &mut Ctx) {
     for g in &ctx.d.security_groups {
         for r in g.ingress().filter(|r| r.open_to_world()) {
-            let exposed: Vec<String> = SENSITIVE_PORTS
-                .iter()
-                .filter(|(p, _)| r.covers_port(*p))
-                .map(|(p, n)| format!("{p} ({n})"))
-                .collect();
+            let exposed: Vec<String> =
+                SENSITIVE_PORTS.iter().filter(|(p, _)| r.covers_port(*p)).map(|(p, n)| format!("{p} ({n})")).collect();
             if !exposed.is_empty() {
                 ctx.fail(
                     &g.meta.address,

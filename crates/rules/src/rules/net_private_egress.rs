@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
         title: "Private subnets need egress through NAT (or VPC endpoints) for ECR, logs and secrets",
         severity: Severity::Medium,
         section: "§1 Network Security › Connectivity",
-        rationale: "Tasks in private subnets pull images from ECR, fetch secrets and write logs over AWS APIs. Without \
+        rationale:
+            "Tasks in private subnets pull images from ECR, fetch secrets and write logs over AWS APIs. Without \
                     a NAT gateway route or VPC endpoints for those services, tasks fail to start with \
                     CannotPullContainerError or ResourceInitializationError: the document's \"Container \
                     Provisioning Failures\".",
@@ -61,12 +62,9 @@ pub fn missing_endpoints(d: &Deployment) -> Vec<&'static str> {
         .iter()
         .copied()
         .filter(|svc| {
-            !d.vpc_endpoints.iter().any(|e| {
-                e.service_name
-                    .get()
-                    .map(|n| n.ends_with(&format!(".{svc}")))
-                    .unwrap_or(false)
-            })
+            !d.vpc_endpoints
+                .iter()
+                .any(|e| e.service_name.get().map(|n| n.ends_with(&format!(".{svc}"))).unwrap_or(false))
         })
         .collect()
 }
@@ -82,20 +80,14 @@ fn check(ctx: &mut Ctx) {
             let Some(subnet) = d.subnet(key) else {
                 continue;
             };
-            let tables: Vec<_> = d
-                .route_tables
-                .iter()
-                .filter(|t| t.subnets.iter().any(|k| subnet.meta.answers_to(k)))
-                .collect();
+            let tables: Vec<_> =
+                d.route_tables.iter().filter(|t| t.subnets.iter().any(|k| subnet.meta.answers_to(k))).collect();
             let nat = tables.iter().any(|t| {
-                t.routes.iter().any(|r| {
-                    r.nat_gateway.is_some()
-                        && matches!(r.destination.as_deref(), Some("0.0.0.0/0") | None)
-                })
+                t.routes
+                    .iter()
+                    .any(|r| r.nat_gateway.is_some() && matches!(r.destination.as_deref(), Some("0.0.0.0/0") | None))
             });
-            let unknown = tables
-                .iter()
-                .any(|t| t.routes.iter().any(|r| r.target_unknown));
+            let unknown = tables.iter().any(|t| t.routes.iter().any(|r| r.target_unknown));
             if nat || endpoints_cover {
                 continue;
             }
@@ -125,7 +117,10 @@ mod tests {
     fn endpoints_replace_nat() {
         let mut hcl = RULE.meta.bad_example.to_string();
         for svc in super::NEEDED_ENDPOINTS {
-            hcl.push_str(&format!("resource \"aws_vpc_endpoint\" \"{}\" {{ service_name = \"com.amazonaws.eu-west-1.{svc}\" }}\n", svc.replace('.', "_")));
+            hcl.push_str(&format!(
+                "resource \"aws_vpc_endpoint\" \"{}\" {{ service_name = \"com.amazonaws.eu-west-1.{svc}\" }}\n",
+                svc.replace('.', "_")
+            ));
         }
         passes(&RULE, &hcl);
     }

@@ -56,20 +56,29 @@ fn check(ctx: &mut Ctx) {
             };
             for r in g.ingress() {
                 if !r.cidrs.is_empty() {
-                    ctx.fail(&g.meta.address, &r.loc, format!("admits {} from CIDR {}: only the ECS tasks' group may reach the database", r.describe_ports(), r.cidrs.join(", ")));
+                    ctx.fail(
+                        &g.meta.address,
+                        &r.loc,
+                        format!(
+                            "admits {} from CIDR {}: only the ECS tasks' group may reach the database",
+                            r.describe_ports(),
+                            r.cidrs.join(", ")
+                        ),
+                    );
                     continue;
                 }
                 for peer in r.peer_groups.iter().filter(|p| !is_one_of(&ecs, p)) {
                     if ecs.is_empty() {
-                        ctx.undetermined(&g.meta.address, &r.loc, format!("no ECS service in this configuration: cannot tell whether `{peer}` is its group"));
+                        ctx.undetermined(
+                            &g.meta.address,
+                            &r.loc,
+                            format!("no ECS service in this configuration: cannot tell whether `{peer}` is its group"),
+                        );
                     } else {
                         ctx.fail(
                             &g.meta.address,
                             &r.loc,
-                            format!(
-                                "admits traffic from `{}`, which is not the ECS tasks' group",
-                                group_name(d, peer)
-                            ),
+                            format!("admits traffic from `{}`, which is not the ECS tasks' group", group_name(d, peer)),
                         );
                     }
                 }

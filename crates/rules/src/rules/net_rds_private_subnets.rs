@@ -43,7 +43,11 @@ fn check(ctx: &mut Ctx) {
     let d = ctx.d;
     for db in &d.db_instances {
         let Some(key) = &db.subnet_group else {
-            ctx.fail(&db.meta.address, &db.meta.loc, "no `db_subnet_group_name`: the database goes into the default VPC, whose subnets are public");
+            ctx.fail(
+                &db.meta.address,
+                &db.meta.loc,
+                "no `db_subnet_group_name`: the database goes into the default VPC, whose subnets are public",
+            );
             continue;
         };
         let Some(group) = d.db_subnet_group(key) else {

@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
         title: "VPC endpoints for ECR, S3, CloudWatch Logs and Secrets Manager",
         severity: Severity::Low,
         section: "§1 Network Security › Connectivity (VPC Endpoints) and Best Practices",
-        rationale: "The document recommends VPC endpoints so that image pulls, secret reads and log writes stay on the \
+        rationale:
+            "The document recommends VPC endpoints so that image pulls, secret reads and log writes stay on the \
                     AWS network instead of crossing the internet through NAT.",
         remediation: "Add interface endpoints (private DNS on) for ecr.api, ecr.dkr, logs and secretsmanager, and a \
                       gateway endpoint for s3 on the private route tables.",

@@ -45,16 +45,11 @@ resource "aws_ecs_task_definition" "metabase" {
 fn check(ctx: &mut Ctx) {
     let d = ctx.d;
     for (task, c) in metabase_containers(d) {
-        let external_db = c
-            .env("MB_DB_TYPE")
-            .map(|e| !matches!(&e.value, Field::Set(v) if v == "h2"))
-            .unwrap_or(false)
+        let external_db = c.env("MB_DB_TYPE").map(|e| !matches!(&e.value, Field::Set(v) if v == "h2")).unwrap_or(false)
             || c.env("MB_DB_HOST").is_some()
             || c.env("MB_DB_CONNECTION_URI").is_some();
-        let iam_auth = c
-            .env("MB_DB_AWS_IAM")
-            .map(|e| matches!(&e.value, Field::Set(v) if v == "true"))
-            .unwrap_or(false);
+        let iam_auth =
+            c.env("MB_DB_AWS_IAM").map(|e| matches!(&e.value, Field::Set(v) if v == "true")).unwrap_or(false);
         if !external_db || iam_auth {
             continue;
         }
@@ -62,7 +57,14 @@ fn check(ctx: &mut Ctx) {
             None => {
                 // In plain environment: MBD-SEC-001 reports it; missing altogether: this rule does.
                 if c.env("MB_DB_PASS").is_none() {
-                    ctx.fail(task, &c.loc, format!("container `{}` connects to an external database but MB_DB_PASS is not in its `secrets`", c.name));
+                    ctx.fail(
+                        task,
+                        &c.loc,
+                        format!(
+                            "container `{}` connects to an external database but MB_DB_PASS is not in its `secrets`",
+                            c.name
+                        ),
+                    );
                 }
             }
             Some(s) => {

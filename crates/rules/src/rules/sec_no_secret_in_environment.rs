@@ -14,7 +14,8 @@ pub static RULE: Rule = Rule {
         rationale: "Values in `environment` are stored in the task definition in plain text, readable by anyone with \
                     ecs:DescribeTaskDefinition, and in Terraform state. The document delivers MB_DB_PASS through \
                     `secrets`/`valueFrom` from Secrets Manager.",
-        remediation: "Move the value to Secrets Manager (or use the RDS-managed master secret) and reference it in the \
+        remediation:
+            "Move the value to Secrets Manager (or use the RDS-managed master secret) and reference it in the \
                       container's `secrets` list: { name = \"MB_DB_PASS\", valueFrom = \"<secret-arn>:password::\" }.",
         applies: Applies::Everywhere,
         bad_example: r#"
@@ -47,34 +48,20 @@ resource "aws_ecs_task_definition" "metabase" {
 fn check(ctx: &mut Ctx) {
     for (task, c) in containers(ctx.d) {
         for e in &c.environment {
-            let has_value = !matches!(&e.value, Field::Set(v) if v.is_empty())
-                && !matches!(e.value, Field::Unset);
+            let has_value = !matches!(&e.value, Field::Set(v) if v.is_empty()) && !matches!(e.value, Field::Unset);
             if looks_secret(&e.name) && has_value {
-                ctx.fail(
-                    task,
-                    &e.loc,
-                    format!(
-                        "container `{}` sets {} in plain `environment`",
-                        c.name, e.name
-                    ),
-                );
+                ctx.fail(task, &e.loc, format!("container `{}` sets {} in plain `environment`", c.name, e.name));
             } else if e.sensitive {
                 ctx.fail(
                     task,
                     &e.loc,
-                    format!(
-                        "container `{}` puts a sensitive value in plain `environment` ({})",
-                        c.name, e.name
-                    ),
+                    format!("container `{}` puts a sensitive value in plain `environment` ({})", c.name, e.name),
                 );
             } else if matches!(&e.value, Field::Set(v) if has_inline_credentials(v)) {
                 ctx.fail(
                     task,
                     &e.loc,
-                    format!(
-                        "container `{}`: {} holds a connection string with a password",
-                        c.name, e.name
-                    ),
+                    format!("container `{}`: {} holds a connection string with a password", c.name, e.name),
                 );
             }
         }

@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
         section: "§6 Terraform Security › Sensitive Variables",
         rationale: "The document keeps `metabase_db_password` in terraform.tfvars. tfvars files are committed, copied \
                     and shared: the secret leaks with them, and `sensitive` does not help.",
-        remediation: "Delete the line (and rotate the secret, which must be considered leaked). Let RDS manage the \
+        remediation:
+            "Delete the line (and rotate the secret, which must be considered leaked). Let RDS manage the \
                       password (`manage_master_user_password = true`), or pass it as TF_VAR_<name> from a secret store.",
         applies: Applies::TerraformOnly,
         bad_example: "",
@@ -64,10 +65,7 @@ mod tests {
         .unwrap();
         let f = run(&dir);
         assert_eq!(f.len(), 1, "{f:#?}");
-        assert_eq!(
-            (f[0].status, f[0].line, f[0].file.as_deref()),
-            (Status::Fail, 2, Some("terraform.tfvars"))
-        );
+        assert_eq!((f[0].status, f[0].line, f[0].file.as_deref()), (Status::Fail, 2, Some("terraform.tfvars")));
         assert!(!format!("{f:?}").contains("hunter2-planted"));
         std::fs::write(dir.join("terraform.tfvars"), "region = \"eu-west-1\"\n").unwrap();
         assert!(run(&dir).is_empty());

@@ -10,10 +10,8 @@ pub static RULE: Rule = Rule {
         title: "A variable carrying a secret must not have a default value",
         severity: Severity::High,
         section: "§6 Terraform Security › Sensitive Variables",
-        rationale:
-            "A default is committed with the code: every clone of the repository holds the secret.",
-        remediation:
-            "Remove the default; supply the value from Secrets Manager, or an environment variable \
+        rationale: "A default is committed with the code: every clone of the repository holds the secret.",
+        remediation: "Remove the default; supply the value from Secrets Manager, or an environment variable \
                       (TF_VAR_name) in the pipeline — better, let RDS manage the password.",
         applies: Applies::TerraformOnly,
         bad_example: r#"
@@ -38,11 +36,7 @@ fn check(ctx: &mut Ctx) {
         let short = v.name.rsplit('.').next().unwrap_or(&v.name);
         if looks_secret(short) && v.has_string_default {
             let loc = v.default_loc.clone().unwrap_or_else(|| v.loc.clone());
-            ctx.fail(
-                &format!("var.{}", v.name),
-                &loc,
-                format!("variable `{short}` has a literal default"),
-            );
+            ctx.fail(&format!("var.{}", v.name), &loc, format!("variable `{short}` has a literal default"));
         }
     }
 }

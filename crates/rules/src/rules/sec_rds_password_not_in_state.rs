@@ -44,11 +44,7 @@ fn check(ctx: &mut Ctx) {
             } else {
                 "a plain value, shown in plans and stored in state"
             };
-            ctx.fail(
-                &db.meta.address,
-                loc,
-                format!("the master password is set with `password`: {how}"),
-            );
+            ctx.fail(&db.meta.address, loc, format!("the master password is set with `password`: {how}"));
         }
     }
 }

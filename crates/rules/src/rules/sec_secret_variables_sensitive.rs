@@ -33,11 +33,7 @@ fn check(ctx: &mut Ctx) {
     for v in &ctx.d.variables {
         let short = v.name.rsplit('.').next().unwrap_or(&v.name);
         if looks_secret(short) && !v.sensitive {
-            ctx.fail(
-                &format!("var.{}", v.name),
-                &v.loc,
-                format!("variable `{short}` is not marked sensitive"),
-            );
+            ctx.fail(&format!("var.{}", v.name), &v.loc, format!("variable `{short}` is not marked sensitive"));
         }
     }
 }

@@ -13,7 +13,8 @@ pub static RULE: Rule = Rule {
         rationale: "The document recommends rotating the database password. A password that never changes stays \
                     valid for anyone who ever saw it. MB_ENCRYPTION_SECRET_KEY is the exception: rotating it outside \
                     Metabase's own procedure makes stored connection details unreadable, so it is not checked here.",
-        remediation: "Use the RDS-managed master secret (rotated by RDS), or add an `aws_secretsmanager_secret_rotation` \
+        remediation:
+            "Use the RDS-managed master secret (rotated by RDS), or add an `aws_secretsmanager_secret_rotation` \
                       with a rotation Lambda and a schedule.",
         applies: Applies::Everywhere,
         bad_example: r#"
@@ -47,11 +48,7 @@ fn check(ctx: &mut Ctx) {
     let d = ctx.d;
     let mut seen: Vec<&str> = Vec::new();
     for (_, c) in containers(d) {
-        for s in c
-            .secrets
-            .iter()
-            .filter(|s| s.name != "MB_ENCRYPTION_SECRET_KEY")
-        {
+        for s in c.secrets.iter().filter(|s| s.name != "MB_ENCRYPTION_SECRET_KEY") {
             for secret in s.refs.iter().filter_map(|r| d.secret(r)) {
                 if seen.contains(&secret.meta.address.as_str()) {
                     continue;
@@ -59,11 +56,9 @@ fn check(ctx: &mut Ctx) {
                 seen.push(&secret.meta.address);
                 match secret.rotation.get() {
                     Some(true) => {}
-                    _ if secret.rotation.is_unknown() => ctx.undetermined(
-                        &secret.meta.address,
-                        &secret.rotation.loc,
-                        "rotation is not known",
-                    ),
+                    _ if secret.rotation.is_unknown() => {
+                        ctx.undetermined(&secret.meta.address, &secret.rotation.loc, "rotation is not known")
+                    }
                     _ => ctx.fail(
                         &secret.meta.address,
                         &secret.meta.loc,
