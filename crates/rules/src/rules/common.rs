@@ -82,11 +82,6 @@ pub fn alb_groups(d: &Deployment) -> Vec<&SecurityGroup> {
     groups(d, d.load_balancers.iter().flat_map(|l| l.security_groups.iter()))
 }
 
-/// Security groups attached to RDS instances and clusters.
-pub fn rds_groups(d: &Deployment) -> Vec<&SecurityGroup> {
-    groups(d, d.db_instances.iter().flat_map(|i| i.security_groups.iter()))
-}
-
 /// Whether `key` names one of `groups`.
 pub fn is_one_of(groups: &[&SecurityGroup], key: &str) -> bool {
     groups.iter().any(|g| g.meta.answers_to(key))
