@@ -82,11 +82,7 @@ impl ModuleConfig {
     pub fn load(dir: &Path, shown_prefix: &str) -> std::io::Result<ModuleConfig> {
         let mut texts = Vec::new();
         for path in terraform_files(dir)? {
-            let file_name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("?")
-                .to_string();
+            let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
             texts.push((path, format!("{shown_prefix}{file_name}")));
         }
         let mut cfg = ModuleConfig::empty(dir);
@@ -136,8 +132,7 @@ impl ModuleConfig {
         match body {
             Ok(parsed) => {
                 self.issues.extend(parsed.issues);
-                self.suppressions
-                    .extend(crate::suppress::scan(&parsed.file, &parsed.body));
+                self.suppressions.extend(crate::suppress::scan(&parsed.file, &parsed.body));
                 let index = self.files.len();
                 self.files.push(parsed.file);
                 self.add_body(parsed.body, index);
@@ -156,27 +151,13 @@ impl ModuleConfig {
                 ("locals", []) => {
                     for attr in block.body.into_attributes() {
                         let key = dedupe_key(attr.key.as_str()).to_string();
-                        self.locals.insert(
-                            key,
-                            LocalDecl {
-                                expr: attr.value,
-                                file,
-                            },
-                        );
+                        self.locals.insert(key, LocalDecl { expr: attr.value, file });
                     }
                 }
                 ("resource", [t, n]) | ("data", [t, n]) => {
-                    let mode = if block.ident.as_str() == "data" {
-                        Mode::Data
-                    } else {
-                        Mode::Managed
-                    };
-                    let decl = ResourceDecl {
-                        mode,
-                        resource_type: t.clone(),
-                        name: n.clone(),
-                        decl: Decl { block, file },
-                    };
+                    let mode = if block.ident.as_str() == "data" { Mode::Data } else { Mode::Managed };
+                    let decl =
+                        ResourceDecl { mode, resource_type: t.clone(), name: n.clone(), decl: Decl { block, file } };
                     self.resources.insert(decl.local_address(), decl);
                 }
                 ("module", [name]) => {
@@ -197,18 +178,11 @@ impl ModuleConfig {
 
     pub fn block_end_line(&self, decl: &Decl) -> u32 {
         let f = &self.files[decl.file];
-        f.line_of(
-            decl.block
-                .span()
-                .map(|s| s.end.saturating_sub(1))
-                .unwrap_or(0),
-        )
+        f.line_of(decl.block.span().map(|s| s.end.saturating_sub(1)).unwrap_or(0))
     }
 }
 
 /// An attribute of a body by its real name (the last definition wins, as in Terraform).
 pub fn attribute<'a>(body: &'a Body, key: &str) -> Option<&'a hcl_edit::structure::Attribute> {
-    body.attributes()
-        .filter(|a| dedupe_key(a.key.as_str()) == key)
-        .last()
+    body.attributes().filter(|a| dedupe_key(a.key.as_str()) == key).last()
 }

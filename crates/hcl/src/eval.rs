@@ -68,17 +68,9 @@ impl Expansion {
         match self {
             Expansion::Single | Expansion::Unknown => vec![None],
             Expansion::Count(n) => (0..*n)
-                .map(|i| {
-                    Some((
-                        InstKey::Int(i),
-                        Value::new(Kind::Number(i as f64), Location::default()),
-                    ))
-                })
+                .map(|i| Some((InstKey::Int(i), Value::new(Kind::Number(i as f64), Location::default()))))
                 .collect(),
-            Expansion::Keys(keys) => keys
-                .iter()
-                .map(|(k, v)| Some((InstKey::Str(k.clone()), v.clone())))
-                .collect(),
+            Expansion::Keys(keys) => keys.iter().map(|(k, v)| Some((InstKey::Str(k.clone()), v.clone()))).collect(),
         }
     }
 }
@@ -130,11 +122,7 @@ pub struct Scope<'a> {
 
 impl<'a> Scope<'a> {
     pub fn new(inst: &'a Instance, file: usize) -> Self {
-        Scope {
-            inst,
-            file,
-            vars: Vec::new(),
-        }
+        Scope { inst, file, vars: Vec::new() }
     }
     pub fn with(&self, name: &str, value: Value) -> Scope<'a> {
         let mut s = self.clone();
@@ -142,11 +130,7 @@ impl<'a> Scope<'a> {
         s
     }
     fn lookup(&self, name: &str) -> Option<&Value> {
-        self.vars
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v)
+        self.vars.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
     }
     pub fn loc(&self, span: Option<std::ops::Range<usize>>) -> Location {
         match span {
@@ -158,53 +142,25 @@ impl<'a> Scope<'a> {
     pub fn for_instance(&self, key: &Option<(InstKey, Value)>, exp: &Expansion) -> Scope<'a> {
         let loc = Location::default();
         match (key, exp) {
-            (Some((InstKey::Int(i), _)), _) => self.with(
-                "count",
-                obj(
-                    vec![("index", Value::new(Kind::Number(*i as f64), loc.clone()))],
-                    loc,
-                ),
-            ),
-            (Some((InstKey::Str(k), v)), _) => self.with(
-                "each",
-                obj(
-                    vec![
-                        ("key", Value::string(k.clone(), loc.clone())),
-                        ("value", v.clone()),
-                    ],
-                    loc,
-                ),
-            ),
-            (None, Expansion::Unknown) => self
-                .with(
-                    "count",
-                    obj(vec![("index", Value::unknown(loc.clone()))], loc.clone()),
-                )
-                .with(
+            (Some((InstKey::Int(i), _)), _) => {
+                self.with("count", obj(vec![("index", Value::new(Kind::Number(*i as f64), loc.clone()))], loc))
+            }
+            (Some((InstKey::Str(k), v)), _) => {
+                self.with("each", obj(vec![("key", Value::string(k.clone(), loc.clone())), ("value", v.clone())], loc))
+            }
+            (None, Expansion::Unknown) => {
+                self.with("count", obj(vec![("index", Value::unknown(loc.clone()))], loc.clone())).with(
                     "each",
-                    obj(
-                        vec![
-                            ("key", Value::unknown(loc.clone())),
-                            ("value", Value::unknown(loc.clone())),
-                        ],
-                        loc,
-                    ),
-                ),
+                    obj(vec![("key", Value::unknown(loc.clone())), ("value", Value::unknown(loc.clone()))], loc),
+                )
+            }
             (None, _) => self.clone(),
         }
     }
 }
 
 pub fn obj(fields: Vec<(&str, Value)>, loc: Location) -> Value {
-    Value::new(
-        Kind::Object(
-            fields
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
-        ),
-        loc,
-    )
+    Value::new(Kind::Object(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect()), loc)
 }
 
 /// Merges the unknown-ness of several values into one unknown value.
@@ -283,9 +239,7 @@ impl Evaluator {
         Ok(match e {
             Expression::Null(_) => Value::null(loc),
             Expression::Bool(b) => Value::new(Kind::Bool(*b.value()), loc),
-            Expression::Number(n) => {
-                Value::new(Kind::Number(n.value().as_f64().unwrap_or(0.0)), loc)
-            }
+            Expression::Number(n) => Value::new(Kind::Number(n.value().as_f64().unwrap_or(0.0)), loc),
             Expression::String(s) => Value::string(s.value().clone(), loc),
             Expression::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -300,9 +254,7 @@ impl Evaluator {
                 for (k, v) in o.iter() {
                     let key = match k {
                         hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
-                        hcl_edit::expr::ObjectKey::Expression(Expression::Variable(i)) => {
-                            i.as_str().to_string()
-                        }
+                        hcl_edit::expr::ObjectKey::Expression(Expression::Variable(i)) => i.as_str().to_string(),
                         hcl_edit::expr::ObjectKey::Expression(ke) => {
                             let kv = self.eval(ke, sc)?;
                             match kv.to_template_string() {
@@ -371,11 +323,9 @@ impl Evaluator {
                 let args: Vec<&Expression> = f.args.iter().collect();
                 crate::functions::call(self, name, &args, f.args.expand_final(), sc, loc)?
             }
-            Expression::Traversal(t) => self.eval_traversal(
-                &t.expr,
-                &t.operators.iter().map(|o| o.value()).collect::<Vec<_>>(),
-                sc,
-            )?,
+            Expression::Traversal(t) => {
+                self.eval_traversal(&t.expr, &t.operators.iter().map(|o| o.value()).collect::<Vec<_>>(), sc)?
+            }
             Expression::UnaryOp(u) => {
                 let v = self.eval(&u.expr, sc)?;
                 if v.is_unknown() {
@@ -420,14 +370,10 @@ impl Evaluator {
             }
             return Ok(unknown_from(&[&l, &r], loc));
         }
-        let num = |v: &Value| {
-            v.as_f64()
-                .ok_or_else(|| EvalError(format!("expected a number, found {}", v.type_name())))
-        };
-        let bool_ = |v: &Value| {
-            v.as_bool()
-                .ok_or_else(|| EvalError(format!("expected a bool, found {}", v.type_name())))
-        };
+        let num =
+            |v: &Value| v.as_f64().ok_or_else(|| EvalError(format!("expected a number, found {}", v.type_name())));
+        let bool_ =
+            |v: &Value| v.as_bool().ok_or_else(|| EvalError(format!("expected a bool, found {}", v.type_name())));
         let kind = match op {
             Eq => Kind::Bool(values_equal(&l, &r)),
             NotEq => Kind::Bool(!values_equal(&l, &r)),
@@ -469,10 +415,9 @@ impl Evaluator {
                 .enumerate()
                 .map(|(i, v)| (Value::new(Kind::Number(i as f64), v.loc.clone()), v.clone()))
                 .collect(),
-            Kind::Object(map) => map
-                .iter()
-                .map(|(k, v)| (Value::string(k.clone(), v.loc.clone()), v.clone()))
-                .collect(),
+            Kind::Object(map) => {
+                map.iter().map(|(k, v)| (Value::string(k.clone(), v.loc.clone()), v.clone())).collect()
+            }
             Kind::Null => return err("cannot iterate over null"),
             _ => return err(format!("cannot iterate over a {}", coll.type_name())),
         };
@@ -504,9 +449,8 @@ impl Evaluator {
                     let key = self.eval(ke, &inner)?;
                     match key.to_template_string() {
                         Some(k) if f.grouping => {
-                            let entry = map.entry(k).or_insert_with(|| {
-                                Value::new(Kind::List(Vec::new()), value.loc.clone())
-                            });
+                            let entry =
+                                map.entry(k).or_insert_with(|| Value::new(Kind::List(Vec::new()), value.loc.clone()));
                             if let Kind::List(items) = &mut entry.kind {
                                 items.push(value);
                             }
@@ -539,14 +483,7 @@ impl Evaluator {
         let mut refs = Vec::new();
         let mut unknown = false;
         let mut sensitive = false;
-        self.render(
-            elements,
-            sc,
-            &mut text,
-            &mut refs,
-            &mut unknown,
-            &mut sensitive,
-        )?;
+        self.render(elements, sc, &mut text, &mut refs, &mut unknown, &mut sensitive)?;
         let kind = if unknown {
             if text.replace("${…}", "").is_empty() {
                 Kind::Unknown(refs)
@@ -584,15 +521,8 @@ impl Evaluator {
                     } else {
                         match v.to_template_string() {
                             Some(s) => text.push_str(&s),
-                            None if v.is_null() => {
-                                return err("cannot include null in a string template")
-                            }
-                            None => {
-                                return err(format!(
-                                    "cannot include a {} in a string template",
-                                    v.type_name()
-                                ))
-                            }
+                            None if v.is_null() => return err("cannot include null in a string template"),
+                            None => return err(format!("cannot include a {} in a string template", v.type_name())),
                         }
                     }
                 }
@@ -620,14 +550,11 @@ impl Evaluator {
                             Kind::List(items) => items
                                 .iter()
                                 .enumerate()
-                                .map(|(i, v)| {
-                                    (Value::new(Kind::Number(i as f64), v.loc.clone()), v.clone())
-                                })
+                                .map(|(i, v)| (Value::new(Kind::Number(i as f64), v.loc.clone()), v.clone()))
                                 .collect(),
-                            Kind::Object(m) => m
-                                .iter()
-                                .map(|(k, v)| (Value::string(k.clone(), v.loc.clone()), v.clone()))
-                                .collect(),
+                            Kind::Object(m) => {
+                                m.iter().map(|(k, v)| (Value::string(k.clone(), v.loc.clone()), v.clone())).collect()
+                            }
                             _ => {
                                 *unknown = true;
                                 refs.extend(coll.refs());
@@ -712,22 +639,15 @@ impl Evaluator {
                         None => return err(format!("object has no attribute `{}`", a.as_str())),
                     },
                     Kind::Null => return err(format!("cannot read `{}` of null", a.as_str())),
-                    _ => {
-                        return err(format!(
-                            "cannot read `{}` of a {}",
-                            a.as_str(),
-                            v.type_name()
-                        ))
-                    }
+                    _ => return err(format!("cannot read `{}` of a {}", a.as_str(), v.type_name())),
                 },
                 TraversalOperator::Index(e) => {
                     let k = self.eval(e, sc)?;
                     index(&v, &k)?
                 }
-                TraversalOperator::LegacyIndex(n) => index(
-                    &v,
-                    &Value::new(Kind::Number(*n.value() as f64), v.loc.clone()),
-                )?,
+                TraversalOperator::LegacyIndex(n) => {
+                    index(&v, &Value::new(Kind::Number(*n.value() as f64), v.loc.clone()))?
+                }
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
                     let items = match &v.kind {
                         Kind::List(items) => items.clone(),
@@ -738,9 +658,7 @@ impl Evaluator {
                     for item in items {
                         out.push(self.apply_ops(item, &ops[i + 1..], sc)?);
                     }
-                    return Ok(
-                        Value::new(Kind::List(out), v.loc.clone()).with_sensitive(v.sensitive)
-                    );
+                    return Ok(Value::new(Kind::List(out), v.loc.clone()).with_sensitive(v.sensitive));
                 }
             };
         }
@@ -770,10 +688,7 @@ impl Evaluator {
             let sc = Scope::new(inst, decl.file);
             let body = &decl.block.body;
             let default = match attribute(body, "default") {
-                Some(a) => Some(
-                    self.eval(&a.value, &sc)
-                        .unwrap_or_else(|_| Value::unknown(sc.loc(a.value.span()))),
-                ),
+                Some(a) => Some(self.eval(&a.value, &sc).unwrap_or_else(|_| Value::unknown(sc.loc(a.value.span())))),
                 None => None,
             };
             let raw = match (inst.inputs.get(name), default.clone()) {
@@ -792,11 +707,7 @@ impl Evaluator {
             let sensitive = attribute(body, "sensitive")
                 .map(|a| matches!(&a.value, Expression::Bool(b) if *b.value()))
                 .unwrap_or(false);
-            Ok(if sensitive {
-                mark_sensitive(value)
-            } else {
-                value
-            })
+            Ok(if sensitive { mark_sensitive(value) } else { value })
         })
     }
 
@@ -806,43 +717,26 @@ impl Evaluator {
                 return err(format!("no local value `{name}` is declared"));
             };
             let sc = Scope::new(inst, decl.file);
-            Ok(self
-                .eval(&decl.expr, &sc)
-                .unwrap_or_else(|_| Value::unknown(sc.loc(decl.expr.span()))))
+            Ok(self.eval(&decl.expr, &sc).unwrap_or_else(|_| Value::unknown(sc.loc(decl.expr.span()))))
         })
     }
 
-    pub fn expansion(
-        &self,
-        inst: &Instance,
-        key: &str,
-        body: &hcl_edit::structure::Body,
-        file: usize,
-    ) -> Expansion {
+    pub fn expansion(&self, inst: &Instance, key: &str, body: &hcl_edit::structure::Body, file: usize) -> Expansion {
         if let Some(e) = inst.expansions.borrow().get(key) {
             return e.clone();
         }
         let sc = Scope::new(inst, file);
         let exp = if let Some(c) = attribute(body, "count") {
-            match self.eval(&c.value, &sc).ok().and_then(|v| {
-                if v.is_unknown() {
-                    None
-                } else {
-                    v.as_i64()
-                }
-            }) {
+            match self.eval(&c.value, &sc).ok().and_then(|v| if v.is_unknown() { None } else { v.as_i64() }) {
                 Some(n) if n >= 0 => Expansion::Count((n as usize).min(MAX_INSTANCES)),
                 _ => Expansion::Unknown,
             }
         } else if let Some(f) = attribute(body, "for_each") {
             match self.eval(&f.value, &sc) {
                 Ok(v) => match &v.kind {
-                    Kind::Object(m) => Expansion::Keys(
-                        m.iter()
-                            .take(MAX_INSTANCES)
-                            .map(|(k, v)| (k.clone(), v.clone()))
-                            .collect(),
-                    ),
+                    Kind::Object(m) => {
+                        Expansion::Keys(m.iter().take(MAX_INSTANCES).map(|(k, v)| (k.clone(), v.clone())).collect())
+                    }
                     Kind::List(items) if items.iter().all(|i| i.as_str().is_some()) => {
                         let mut seen = Vec::new();
                         for i in items.iter().take(MAX_INSTANCES) {
@@ -860,9 +754,7 @@ impl Evaluator {
         } else {
             Expansion::Single
         };
-        inst.expansions
-            .borrow_mut()
-            .insert(key.to_string(), exp.clone());
+        inst.expansions.borrow_mut().insert(key.to_string(), exp.clone());
         exp
     }
 
@@ -903,10 +795,15 @@ impl Evaluator {
             }
             (Expansion::Count(_), Some(TraversalOperator::LegacyIndex(n))) => {
                 let k = Value::new(Kind::Number(*n.value() as f64), loc.clone());
-                let Some(key) = find_instance(&exp, &k) else { return err(format!("`{base}` has no instance {}", n.value())) };
+                let Some(key) = find_instance(&exp, &k) else {
+                    return err(format!("`{base}` has no instance {}", n.value()));
+                };
                 self.instance_then(inst, decl, &exp, key, &ops[1..], sc, loc)
             }
-            (Expansion::Count(_) | Expansion::Keys(_), Some(TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_))) => {
+            (
+                Expansion::Count(_) | Expansion::Keys(_),
+                Some(TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_)),
+            ) => {
                 let mut out = Vec::new();
                 for key in exp.instances().into_iter().flatten() {
                     out.push(self.instance_then(inst, decl, &exp, key, &ops[1..], sc, loc.clone())?);
@@ -941,7 +838,9 @@ impl Evaluator {
                     _ => v,
                 })
             }
-            (_, Some(_)) => err(format!("cannot use `{base}` this way: it has count or for_each, so it needs an instance key")),
+            (_, Some(_)) => {
+                err(format!("cannot use `{base}` this way: it has count or for_each, so it needs an instance key"))
+            }
         }
     }
 
@@ -968,17 +867,8 @@ impl Evaluator {
         }
     }
 
-    pub fn instance_address(
-        inst: &Instance,
-        decl: &ResourceDecl,
-        key: &Option<(InstKey, Value)>,
-    ) -> String {
-        format!(
-            "{}{}{}",
-            inst.path,
-            decl.local_address(),
-            key.as_ref().map(|k| k.0.suffix()).unwrap_or_default()
-        )
+    pub fn instance_address(inst: &Instance, decl: &ResourceDecl, key: &Option<(InstKey, Value)>) -> String {
+        format!("{}{}{}", inst.path, decl.local_address(), key.as_ref().map(|k| k.0.suffix()).unwrap_or_default())
     }
 
     /// One attribute of one resource instance: evaluated if written, unknown (computed) if not.
@@ -1001,9 +891,9 @@ impl Evaluator {
         let v = self.memo(inst, memo_key, || {
             let sc = Scope::new(inst, decl.decl.file).for_instance(&key, exp);
             if let Some(a) = attribute(body, attr) {
-                return Ok(self.eval(&a.value, &sc).unwrap_or_else(|_| {
-                    Value::unknown_ref(address.clone(), sc.loc(a.value.span()))
-                }));
+                return Ok(self
+                    .eval(&a.value, &sc)
+                    .unwrap_or_else(|_| Value::unknown_ref(address.clone(), sc.loc(a.value.span()))));
             }
             let blocks = self.eval_blocks(body, attr, &sc)?;
             if blocks.is_empty() {
@@ -1013,11 +903,7 @@ impl Evaluator {
             }
         })?;
         // A cycle yields a bare unknown: give it the resource's address.
-        Ok(if matches!(&v.kind, Kind::Unknown(r) if r.is_empty()) {
-            unknown_ref
-        } else {
-            v
-        })
+        Ok(if matches!(&v.kind, Kind::Unknown(r) if r.is_empty()) { unknown_ref } else { v })
     }
 
     /// A whole resource instance as an object (its written attributes and blocks).
@@ -1042,10 +928,7 @@ impl Evaluator {
                 map.insert(name.to_string(), v);
             }
             self.add_blocks(&decl.decl.block.body, &sc, &mut map)?;
-            Ok(Value::new(
-                Kind::Object(map),
-                sc.loc(decl.decl.block.span()),
-            ))
+            Ok(Value::new(Kind::Object(map), sc.loc(decl.decl.block.span())))
         })
     }
 
@@ -1059,10 +942,7 @@ impl Evaluator {
         let mut idents: Vec<String> = Vec::new();
         for b in body.blocks() {
             let ident = if b.ident.as_str() == "dynamic" {
-                b.labels
-                    .first()
-                    .map(|l| label(l).to_string())
-                    .unwrap_or_default()
+                b.labels.first().map(|l| label(l).to_string()).unwrap_or_default()
             } else {
                 b.ident.as_str().to_string()
             };
@@ -1113,25 +993,19 @@ impl Evaluator {
             return Ok(());
         };
         let loc = sc.loc(b.span());
-        let pairs: Vec<(Value, Value)> = match attribute(&b.body, "for_each")
-            .map(|a| self.eval(&a.value, sc))
-        {
+        let pairs: Vec<(Value, Value)> = match attribute(&b.body, "for_each").map(|a| self.eval(&a.value, sc)) {
             Some(Ok(coll)) => match &coll.kind {
                 Kind::List(items) => items
                     .iter()
                     .enumerate()
                     .map(|(i, v)| (Value::new(Kind::Number(i as f64), v.loc.clone()), v.clone()))
                     .collect(),
-                Kind::Object(m) => m
-                    .iter()
-                    .map(|(k, v)| (Value::string(k.clone(), v.loc.clone()), v.clone()))
-                    .collect(),
+                Kind::Object(m) => {
+                    m.iter().map(|(k, v)| (Value::string(k.clone(), v.loc.clone()), v.clone())).collect()
+                }
                 Kind::Null => Vec::new(),
                 // Unknown: one block whose iterator values are unknown, so its other parts are still seen.
-                _ => vec![(
-                    unknown_from(&[&coll], loc.clone()),
-                    unknown_from(&[&coll], loc.clone()),
-                )],
+                _ => vec![(unknown_from(&[&coll], loc.clone()), unknown_from(&[&coll], loc.clone()))],
             },
             _ => vec![(Value::unknown(loc.clone()), Value::unknown(loc.clone()))],
         };
@@ -1148,9 +1022,7 @@ impl Evaluator {
         let mut map = IndexMap::new();
         for a in body.attributes() {
             let name = crate::parse::dedupe_key(a.key.as_str());
-            let v = self
-                .eval(&a.value, sc)
-                .unwrap_or_else(|_| Value::unknown(sc.loc(a.value.span())));
+            let v = self.eval(&a.value, sc).unwrap_or_else(|_| Value::unknown(sc.loc(a.value.span())));
             map.insert(name.to_string(), v);
         }
         self.add_blocks(body, sc, &mut map)?;
@@ -1161,18 +1033,10 @@ impl Evaluator {
 
     fn module_ref(&self, sc: &Scope, name: &str, ops: &[&TraversalOperator], loc: Location) -> R {
         let Some(children) = self.children(sc.inst, name) else {
-            return Ok(Value::unknown_ref(
-                format!("{}module.{name}", sc.inst.path),
-                loc,
-            ));
+            return Ok(Value::unknown_ref(format!("{}module.{name}", sc.inst.path), loc));
         };
         let decl = &sc.inst.cfg.module_calls[name];
-        let exp = self.expansion(
-            sc.inst,
-            &format!("module.{name}"),
-            &decl.block.body,
-            decl.file,
-        );
+        let exp = self.expansion(sc.inst, &format!("module.{name}"), &decl.block.body, decl.file);
         match (&exp, ops.first()) {
             (Expansion::Count(_) | Expansion::Keys(_), Some(TraversalOperator::Index(e))) => {
                 let k = self.eval(e, sc)?;
@@ -1182,8 +1046,7 @@ impl Evaluator {
                 let Some(key) = find_instance(&exp, &k) else {
                     return err(format!("module.{name} has no such instance"));
                 };
-                let Some((_, child)) = children.iter().find(|(ck, _)| ck.as_ref() == Some(&key.0))
-                else {
+                let Some((_, child)) = children.iter().find(|(ck, _)| ck.as_ref() == Some(&key.0)) else {
                     return err(format!("module.{name} has no such instance"));
                 };
                 let v = self.module_object(child, loc)?;
@@ -1195,11 +1058,7 @@ impl Evaluator {
             ) => {
                 let mut list = Vec::new();
                 for (_, child) in children.iter() {
-                    list.push(self.apply_ops(
-                        self.module_object(child, loc.clone())?,
-                        &ops[1..],
-                        sc,
-                    )?);
+                    list.push(self.apply_ops(self.module_object(child, loc.clone())?, &ops[1..], sc)?);
                 }
                 Ok(Value::new(Kind::List(list), loc))
             }
@@ -1212,10 +1071,7 @@ impl Evaluator {
             (Expansion::Single | Expansion::Unknown, None) if children.len() == 1 => {
                 self.module_object(&children[0].1, loc)
             }
-            _ => Ok(Value::unknown_ref(
-                format!("{}module.{name}", sc.inst.path),
-                loc,
-            )),
+            _ => Ok(Value::unknown_ref(format!("{}module.{name}", sc.inst.path), loc)),
         }
     }
 
@@ -1234,9 +1090,9 @@ impl Evaluator {
         self.memo(child, format!("output.{name}"), || {
             let sc = Scope::new(child, decl.file);
             let v = match attribute(&decl.block.body, "value") {
-                Some(a) => self.eval(&a.value, &sc).unwrap_or_else(|_| {
-                    Value::unknown_ref(format!("{}output.{name}", child.path), loc.clone())
-                }),
+                Some(a) => self
+                    .eval(&a.value, &sc)
+                    .unwrap_or_else(|_| Value::unknown_ref(format!("{}output.{name}", child.path), loc.clone())),
                 None => Value::null(loc.clone()),
             };
             let sensitive = attribute(&decl.block.body, "sensitive")
@@ -1247,20 +1103,14 @@ impl Evaluator {
     }
 
     /// The instances of a module call, loaded on first use. `None` if the module cannot be loaded.
-    pub fn children(
-        &self,
-        inst: &Instance,
-        name: &str,
-    ) -> Option<Rc<Vec<(Option<InstKey>, Rc<Instance>)>>> {
+    pub fn children(&self, inst: &Instance, name: &str) -> Option<Rc<Vec<(Option<InstKey>, Rc<Instance>)>>> {
         if let Some(c) = inst.children.borrow().get(name) {
             return Some(c.clone());
         }
         let decl = inst.cfg.module_calls.get(name)?;
         let loaded = self.load_children(inst, name, decl);
         let rc = Rc::new(loaded.unwrap_or_default());
-        inst.children
-            .borrow_mut()
-            .insert(name.to_string(), rc.clone());
+        inst.children.borrow_mut().insert(name.to_string(), rc.clone());
         if rc.is_empty() {
             None
         } else {
@@ -1268,22 +1118,14 @@ impl Evaluator {
         }
     }
 
-    fn load_children(
-        &self,
-        inst: &Instance,
-        name: &str,
-        decl: &Decl,
-    ) -> Option<Vec<(Option<InstKey>, Rc<Instance>)>> {
+    fn load_children(&self, inst: &Instance, name: &str, decl: &Decl) -> Option<Vec<(Option<InstKey>, Rc<Instance>)>> {
         let loc = inst.cfg.block_loc(decl);
         let source = attribute(&decl.block.body, "source").and_then(|a| match &a.value {
             Expression::String(s) => Some(s.value().clone()),
             _ => None,
         });
-        let manifest_key = if inst.manifest_key.is_empty() {
-            name.to_string()
-        } else {
-            format!("{}.{name}", inst.manifest_key)
-        };
+        let manifest_key =
+            if inst.manifest_key.is_empty() { name.to_string() } else { format!("{}.{name}", inst.manifest_key) };
         let dir = match source.as_deref() {
             Some(s) if s.starts_with("./") || s.starts_with("../") => inst.cfg.dir.join(s),
             Some(s) => match self.manifest.get(&manifest_key) {
@@ -1343,9 +1185,7 @@ impl Evaluator {
                 if META_ARGS.contains(&k) {
                     continue;
                 }
-                let v = self
-                    .eval(&a.value, &sc)
-                    .unwrap_or_else(|_| Value::unknown(sc.loc(a.value.span())));
+                let v = self.eval(&a.value, &sc).unwrap_or_else(|_| Value::unknown(sc.loc(a.value.span())));
                 inputs.insert(k.to_string(), v);
             }
             let suffix = key.as_ref().map(|k| k.0.suffix()).unwrap_or_default();
@@ -1368,19 +1208,13 @@ impl Evaluator {
             return Some(c.clone());
         }
         let prefix = crate::modules::relative(&self.root_dir, canonical);
-        let prefix = if prefix == "." {
-            String::new()
-        } else {
-            format!("{prefix}/")
-        };
+        let prefix = if prefix == "." { String::new() } else { format!("{prefix}/") };
         match ModuleConfig::load(canonical, &prefix) {
             Ok(cfg) => {
                 self.errors.borrow_mut().extend(cfg.errors.iter().cloned());
                 self.issues.borrow_mut().extend(cfg.issues.iter().cloned());
                 let rc = Rc::new(cfg);
-                self.configs
-                    .borrow_mut()
-                    .insert(canonical.to_path_buf(), rc.clone());
+                self.configs.borrow_mut().insert(canonical.to_path_buf(), rc.clone());
                 Some(rc)
             }
             Err(e) => {
@@ -1420,13 +1254,10 @@ pub fn mark_sensitive(mut v: Value) -> Value {
 }
 
 fn find_instance(exp: &Expansion, k: &Value) -> Option<(InstKey, Value)> {
-    exp.instances()
-        .into_iter()
-        .flatten()
-        .find(|(key, _)| match key {
-            InstKey::Int(i) => k.as_i64() == Some(*i as i64),
-            InstKey::Str(s) => k.to_template_string().as_deref() == Some(s.as_str()),
-        })
+    exp.instances().into_iter().flatten().find(|(key, _)| match key {
+        InstKey::Int(i) => k.as_i64() == Some(*i as i64),
+        InstKey::Str(s) => k.to_template_string().as_deref() == Some(s.as_str()),
+    })
 }
 
 /// Equality as Terraform's `==`: by value, ignoring locations and marks.
@@ -1436,13 +1267,9 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
         (Kind::Bool(x), Kind::Bool(y)) => x == y,
         (Kind::Number(x), Kind::Number(y)) => x == y,
         (Kind::String(x), Kind::String(y)) => x == y,
-        (Kind::List(x), Kind::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| values_equal(p, q))
-        }
+        (Kind::List(x), Kind::List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| values_equal(p, q)),
         (Kind::Object(x), Kind::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).map(|w| values_equal(v, w)).unwrap_or(false))
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).map(|w| values_equal(v, w)).unwrap_or(false))
         }
         (Kind::Encoded(x), Kind::Encoded(y)) => values_equal(x, y),
         (Kind::Encoded(_), Kind::String(_)) | (Kind::String(_), Kind::Encoded(_)) => {
@@ -1458,21 +1285,14 @@ pub fn index(v: &Value, k: &Value) -> R {
     }
     match &v.kind {
         Kind::List(items) => {
-            let i = k
-                .as_i64()
-                .ok_or_else(|| EvalError("list index must be a number".into()))?;
+            let i = k.as_i64().ok_or_else(|| EvalError("list index must be a number".into()))?;
             if i < 0 || i as usize >= items.len() {
-                return err(format!(
-                    "index {i} is out of range for a list of {}",
-                    items.len()
-                ));
+                return err(format!("index {i} is out of range for a list of {}", items.len()));
             }
             Ok(items[i as usize].clone().with_sensitive(v.sensitive))
         }
         Kind::Object(m) => {
-            let key = k
-                .to_template_string()
-                .ok_or_else(|| EvalError("map key must be a string".into()))?;
+            let key = k.to_template_string().ok_or_else(|| EvalError("map key must be a string".into()))?;
             m.get(&key)
                 .cloned()
                 .map(|x| x.with_sensitive(v.sensitive))

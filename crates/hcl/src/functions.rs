@@ -15,14 +15,7 @@ fn err<T>(msg: impl Into<String>) -> Result<T, EvalError> {
     Err(EvalError(msg.into()))
 }
 
-pub fn call(
-    ev: &Evaluator,
-    name: &str,
-    arg_exprs: &[&Expression],
-    expand_final: bool,
-    sc: &Scope,
-    loc: Location,
-) -> R {
+pub fn call(ev: &Evaluator, name: &str, arg_exprs: &[&Expression], expand_final: bool, sc: &Scope, loc: Location) -> R {
     match name {
         "try" => {
             for a in arg_exprs {
@@ -85,9 +78,7 @@ pub fn call(
             }
             return err("coalesce() found no non-null, non-empty argument");
         }
-        "uuid" | "timestamp" | "bcrypt" | "uuidv5" | "plantimestamp" => {
-            return Ok(Value::unknown(loc))
-        }
+        "uuid" | "timestamp" | "bcrypt" | "uuidv5" | "plantimestamp" => return Ok(Value::unknown(loc)),
         _ => {}
     }
     if args.iter().any(Value::is_unknown) {
@@ -98,18 +89,15 @@ pub fn call(
 }
 
 fn one<'a>(args: &'a [Value], name: &str) -> Result<&'a Value, EvalError> {
-    args.first()
-        .ok_or_else(|| EvalError(format!("{name}() needs an argument")))
+    args.first().ok_or_else(|| EvalError(format!("{name}() needs an argument")))
 }
 
 fn s(v: &Value) -> Result<String, EvalError> {
-    v.to_template_string()
-        .ok_or_else(|| EvalError(format!("expected a string, found {}", v.type_name())))
+    v.to_template_string().ok_or_else(|| EvalError(format!("expected a string, found {}", v.type_name())))
 }
 
 fn n(v: &Value) -> Result<f64, EvalError> {
-    v.as_f64()
-        .ok_or_else(|| EvalError(format!("expected a number, found {}", v.type_name())))
+    v.as_f64().ok_or_else(|| EvalError(format!("expected a number, found {}", v.type_name())))
 }
 
 fn list(v: &Value) -> Result<Vec<Value>, EvalError> {
@@ -128,8 +116,7 @@ fn map(v: &Value) -> Result<IndexMap<String, Value>, EvalError> {
 }
 
 fn arg(args: &[Value], i: usize) -> Result<&Value, EvalError> {
-    args.get(i)
-        .ok_or_else(|| EvalError(format!("missing argument {}", i + 1)))
+    args.get(i).ok_or_else(|| EvalError(format!("missing argument {}", i + 1)))
 }
 
 fn new(kind: Kind, loc: &Location) -> Value {
@@ -179,10 +166,7 @@ fn builtin(_ev: &Evaluator, name: &str, args: &[Value], sc: &Scope, loc: &Locati
             }
         }
         // ---- strings
-        "chomp" => string(
-            s(arg(args, 0)?)?.trim_end_matches(['\n', '\r']).to_string(),
-            loc,
-        ),
+        "chomp" => string(s(arg(args, 0)?)?.trim_end_matches(['\n', '\r']).to_string(), loc),
         "lower" => string(s(arg(args, 0)?)?.to_lowercase(), loc),
         "upper" => string(s(arg(args, 0)?)?.to_uppercase(), loc),
         "title" => {
@@ -202,12 +186,7 @@ fn builtin(_ev: &Evaluator, name: &str, args: &[Value], sc: &Scope, loc: &Locati
         "trimspace" => string(s(arg(args, 0)?)?.trim().to_string(), loc),
         "trim" => {
             let chars: Vec<char> = s(arg(args, 1)?)?.chars().collect();
-            string(
-                s(arg(args, 0)?)?
-                    .trim_matches(|c| chars.contains(&c))
-                    .to_string(),
-                loc,
-            )
+            string(s(arg(args, 0)?)?.trim_matches(|c| chars.contains(&c)).to_string(), loc)
         }
         "trimprefix" => {
             let t = s(arg(args, 0)?)?;
@@ -227,16 +206,8 @@ fn builtin(_ev: &Evaluator, name: &str, args: &[Value], sc: &Scope, loc: &Locati
             let t: Vec<char> = s(arg(args, 0)?)?.chars().collect();
             let offset = n(arg(args, 1)?)? as i64;
             let length = n(arg(args, 2)?)? as i64;
-            let start = if offset < 0 {
-                (t.len() as i64 + offset).max(0)
-            } else {
-                offset.min(t.len() as i64)
-            } as usize;
-            let end = if length < 0 {
-                t.len()
-            } else {
-                (start + length as usize).min(t.len())
-            };
+            let start = if offset < 0 { (t.len() as i64 + offset).max(0) } else { offset.min(t.len() as i64) } as usize;
+            let end = if length < 0 { t.len() } else { (start + length as usize).min(t.len()) };
             string(t[start..end].iter().collect::<String>(), loc)
         }
         "indent" => {
@@ -269,11 +240,7 @@ fn builtin(_ev: &Evaluator, name: &str, args: &[Value], sc: &Scope, loc: &Locati
             let to = s(arg(args, 2)?)?;
             if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
                 let re = regex(&from[1..from.len() - 1])?;
-                string(
-                    re.replace_all(&t, to.replace("$", "$$").as_str())
-                        .into_owned(),
-                    loc,
-                )
+                string(re.replace_all(&t, to.replace("$", "$$").as_str()).into_owned(), loc)
             } else {
                 string(t.replace(&from, &to), loc)
             }
@@ -289,9 +256,7 @@ fn builtin(_ev: &Evaluator, name: &str, args: &[Value], sc: &Scope, loc: &Locati
                         if let Some(name) = name {
                             m.insert(
                                 name.to_string(),
-                                c.get(i)
-                                    .map(|x| string(x.as_str(), loc))
-                                    .unwrap_or_else(|| Value::null(loc.clone())),
+                                c.get(i).map(|x| string(x.as_str(), loc)).unwrap_or_else(|| Value::null(loc.clone())),
                             );
                         }
                     }
@@ -300,9 +265,7 @@ fn builtin(_ev: &Evaluator, name: &str, args: &[Value], sc: &Scope, loc: &Locati
                     list_of(
                         (1..c.len())
                             .map(|i| {
-                                c.get(i)
-                                    .map(|x| string(x.as_str(), loc))
-                                    .unwrap_or_else(|| Value::null(loc.clone()))
+                                c.get(i).map(|x| string(x.as_str(), loc)).unwrap_or_else(|| Value::null(loc.clone()))
                             })
                             .collect(),
                         loc,
@@ -323,21 +286,14 @@ fn builtin(_ev: &Evaluator, name: &str, args: &[Value], sc: &Scope, loc: &Locati
         "format" => string(format(&s(arg(args, 0)?)?, &args[1..])?, loc),
         "formatlist" => {
             let spec = s(arg(args, 0)?)?;
-            let lists: Vec<Option<Vec<Value>>> = args[1..]
-                .iter()
-                .map(|a| a.as_list().map(|l| l.to_vec()))
-                .collect();
+            let lists: Vec<Option<Vec<Value>>> = args[1..].iter().map(|a| a.as_list().map(|l| l.to_vec())).collect();
             let len = lists.iter().flatten().map(Vec::len).max().unwrap_or(0);
             let mut out = Vec::new();
             for i in 0..len {
                 let row: Vec<Value> = args[1..]
                     .iter()
                     .zip(&lists)
-                    .map(|(a, l)| {
-                        l.as_ref()
-                            .and_then(|l| l.get(i).cloned())
-                            .unwrap_or_else(|| a.clone())
-                    })
+                    .map(|(a, l)| l.as_ref().and_then(|l| l.get(i).cloned()).unwrap_or_else(|| a.clone()))
                     .collect();
                 out.push(string(format(&spec, &row)?, loc));
             }
@@ -402,13 +358,7 @@ fn builtin(_ev: &Evaluator, name: &str, args: &[Value], sc: &Scope, loc: &Locati
             let x = arg(args, 1)?;
             boolean(list(arg(args, 0)?)?.iter().any(|v| values_equal(v, x)), loc)
         }
-        "keys" => list_of(
-            map(arg(args, 0)?)?
-                .keys()
-                .map(|k| string(k.clone(), loc))
-                .collect(),
-            loc,
-        ),
+        "keys" => list_of(map(arg(args, 0)?)?.keys().map(|k| string(k.clone(), loc)).collect(), loc),
         "values" => list_of(map(arg(args, 0)?)?.values().cloned().collect(), loc),
         "flatten" => {
             fn flat(v: &Value, out: &mut Vec<Value>) {
@@ -421,13 +371,9 @@ fn builtin(_ev: &Evaluator, name: &str, args: &[Value], sc: &Scope, loc: &Locati
             flat(arg(args, 0)?, &mut out);
             list_of(out, loc)
         }
-        "compact" => list_of(
-            list(arg(args, 0)?)?
-                .into_iter()
-                .filter(|v| !v.is_null() && v.as_str() != Some(""))
-                .collect(),
-            loc,
-        ),
+        "compact" => {
+            list_of(list(arg(args, 0)?)?.into_iter().filter(|v| !v.is_null() && v.as_str() != Some("")).collect(), loc)
+        }
         "distinct" | "toset" => {
             let mut out: Vec<Value> = Vec::new();
             for v in list(arg(args, 0)?)? {
@@ -439,10 +385,7 @@ fn builtin(_ev: &Evaluator, name: &str, args: &[Value], sc: &Scope, loc: &Locati
         }
         "reverse" => list_of(list(arg(args, 0)?)?.into_iter().rev().collect(), loc),
         "sort" => {
-            let mut items: Vec<String> = list(arg(args, 0)?)?
-                .iter()
-                .map(s)
-                .collect::<Result<_, _>>()?;
+            let mut items: Vec<String> = list(arg(args, 0)?)?.iter().map(s).collect::<Result<_, _>>()?;
             items.sort();
             list_of(items.into_iter().map(|x| string(x, loc)).collect(), loc)
         }
@@ -480,10 +423,7 @@ fn builtin(_ev: &Evaluator, name: &str, args: &[Value], sc: &Scope, loc: &Locati
         "chunklist" => {
             let l = list(arg(args, 0)?)?;
             let size = (n(arg(args, 1)?)? as usize).max(1);
-            list_of(
-                l.chunks(size).map(|c| list_of(c.to_vec(), loc)).collect(),
-                loc,
-            )
+            list_of(l.chunks(size).map(|c| list_of(c.to_vec(), loc)).collect(), loc)
         }
         "zipmap" => {
             let k = list(arg(args, 0)?)?;
@@ -502,22 +442,9 @@ fn builtin(_ev: &Evaluator, name: &str, args: &[Value], sc: &Scope, loc: &Locati
                 _ => return err("one() of a list with more than one element"),
             }
         }
-        "alltrue" => boolean(
-            list(arg(args, 0)?)?
-                .iter()
-                .all(|v| v.as_bool() == Some(true)),
-            loc,
-        ),
-        "anytrue" => boolean(
-            list(arg(args, 0)?)?
-                .iter()
-                .any(|v| v.as_bool() == Some(true)),
-            loc,
-        ),
-        "sum" => number(
-            list(arg(args, 0)?)?.iter().map(n).sum::<Result<f64, _>>()?,
-            loc,
-        ),
+        "alltrue" => boolean(list(arg(args, 0)?)?.iter().all(|v| v.as_bool() == Some(true)), loc),
+        "anytrue" => boolean(list(arg(args, 0)?)?.iter().any(|v| v.as_bool() == Some(true)), loc),
+        "sum" => number(list(arg(args, 0)?)?.iter().map(n).sum::<Result<f64, _>>()?, loc),
         "coalescelist" => args
             .iter()
             .find(|a| a.as_list().map(|l| !l.is_empty()).unwrap_or(false))
@@ -545,10 +472,7 @@ fn builtin(_ev: &Evaluator, name: &str, args: &[Value], sc: &Scope, loc: &Locati
         "setsubtract" => {
             let other = list(arg(args, 1)?)?;
             list_of(
-                list(arg(args, 0)?)?
-                    .into_iter()
-                    .filter(|v| !other.iter().any(|o| values_equal(o, v)))
-                    .collect(),
+                list(arg(args, 0)?)?.into_iter().filter(|v| !other.iter().any(|o| values_equal(o, v))).collect(),
                 loc,
             )
         }
@@ -558,10 +482,7 @@ fn builtin(_ev: &Evaluator, name: &str, args: &[Value], sc: &Scope, loc: &Locati
                 let l = list(a)?;
                 acc = acc
                     .into_iter()
-                    .flat_map(|prefix| {
-                        l.iter()
-                            .map(move |x| [prefix.clone(), vec![x.clone()]].concat())
-                    })
+                    .flat_map(|prefix| l.iter().map(move |x| [prefix.clone(), vec![x.clone()]].concat()))
                     .collect();
                 if acc.len() > 10_000 {
                     return err("setproduct() is too large");
@@ -573,15 +494,10 @@ fn builtin(_ev: &Evaluator, name: &str, args: &[Value], sc: &Scope, loc: &Locati
             let mut out: IndexMap<String, Vec<Value>> = IndexMap::new();
             for (k, v) in map(arg(args, 0)?)? {
                 for item in list(&v)? {
-                    out.entry(s(&item)?)
-                        .or_default()
-                        .push(string(k.clone(), loc));
+                    out.entry(s(&item)?).or_default().push(string(k.clone(), loc));
                 }
             }
-            new(
-                Kind::Object(out.into_iter().map(|(k, v)| (k, list_of(v, loc))).collect()),
-                loc,
-            )
+            new(Kind::Object(out.into_iter().map(|(k, v)| (k, list_of(v, loc))).collect()), loc)
         }
         // ---- conversion and encoding
         "tostring" => {
@@ -617,12 +533,8 @@ fn builtin(_ev: &Evaluator, name: &str, args: &[Value], sc: &Scope, loc: &Locati
             }
         }
         "yamlencode" => string(arg(args, 0)?.to_json().to_string(), loc),
-        "base64encode" => string(
-            base64::engine::general_purpose::STANDARD.encode(s(arg(args, 0)?)?),
-            loc,
-        ),
-        "base64decode" => match base64::engine::general_purpose::STANDARD.decode(s(arg(args, 0)?)?)
-        {
+        "base64encode" => string(base64::engine::general_purpose::STANDARD.encode(s(arg(args, 0)?)?), loc),
+        "base64decode" => match base64::engine::general_purpose::STANDARD.decode(s(arg(args, 0)?)?) {
             Ok(bytes) => string(String::from_utf8_lossy(&bytes).into_owned(), loc),
             Err(e) => return err(format!("base64decode(): {e}")),
         },
@@ -644,16 +556,13 @@ fn builtin(_ev: &Evaluator, name: &str, args: &[Value], sc: &Scope, loc: &Locati
             match name {
                 "fileexists" => boolean(path.is_file(), loc),
                 _ => match std::fs::metadata(&path) {
-                    Ok(m) if m.len() <= crate::source::MAX_FILE_BYTES => match std::fs::read(&path)
-                    {
+                    Ok(m) if m.len() <= crate::source::MAX_FILE_BYTES => match std::fs::read(&path) {
                         Ok(bytes) if name == "filebase64" => {
                             string(base64::engine::general_purpose::STANDARD.encode(bytes), loc)
                         }
                         Ok(bytes) => match String::from_utf8(bytes) {
                             Ok(t) => string(t, loc),
-                            Err(_) => {
-                                return err(format!("file(): {} is not UTF-8", path.display()))
-                            }
+                            Err(_) => return err(format!("file(): {} is not UTF-8", path.display())),
                         },
                         Err(e) => return err(format!("file(): {e}")),
                     },
@@ -720,22 +629,13 @@ fn builtin(_ev: &Evaluator, name: &str, args: &[Value], sc: &Scope, loc: &Locati
         }
         "cidrnetmask" => {
             let (_, prefix) = parse_cidr(&s(arg(args, 0)?)?)?;
-            string(
-                ipv4(if prefix == 0 {
-                    0
-                } else {
-                    u32::MAX << (32 - prefix)
-                }),
-                loc,
-            )
+            string(ipv4(if prefix == 0 { 0 } else { u32::MAX << (32 - prefix) }), loc)
         }
         // Hashes and other values that matter to no control: unknown rather than wrong.
-        "md5" | "sha1" | "sha256" | "sha512" | "base64sha256" | "base64sha512" | "filemd5"
-        | "filesha1" | "filesha256" | "filebase64sha256" | "filebase64sha512" | "base64gzip"
-        | "textencodebase64" | "textdecodebase64" | "yamldecode" | "csvdecode" | "fileset"
-        | "formatdate" | "timeadd" | "timecmp" | "ephemeralasnull" | "issensitive" => {
-            Value::unknown(loc.clone())
-        }
+        "md5" | "sha1" | "sha256" | "sha512" | "base64sha256" | "base64sha512" | "filemd5" | "filesha1"
+        | "filesha256" | "filebase64sha256" | "filebase64sha512" | "base64gzip" | "textencodebase64"
+        | "textdecodebase64" | "yamldecode" | "csvdecode" | "fileset" | "formatdate" | "timeadd" | "timecmp"
+        | "ephemeralasnull" | "issensitive" => Value::unknown(loc.clone()),
         other => return err(format!("unknown function {other}()")),
     })
 }
@@ -748,12 +648,8 @@ fn regex(pattern: &str) -> Result<regex::Regex, EvalError> {
 }
 
 fn parse_cidr(c: &str) -> Result<(u32, u32), EvalError> {
-    let (addr, prefix) = c
-        .split_once('/')
-        .ok_or_else(|| EvalError(format!("\"{c}\" is not a CIDR block")))?;
-    let prefix: u32 = prefix
-        .parse()
-        .map_err(|_| EvalError(format!("\"{c}\" has an invalid prefix")))?;
+    let (addr, prefix) = c.split_once('/').ok_or_else(|| EvalError(format!("\"{c}\" is not a CIDR block")))?;
+    let prefix: u32 = prefix.parse().map_err(|_| EvalError(format!("\"{c}\" has an invalid prefix")))?;
     let octets: Vec<u32> = addr
         .split('.')
         .map(|o| o.parse::<u8>().map(u32::from))
@@ -763,22 +659,12 @@ fn parse_cidr(c: &str) -> Result<(u32, u32), EvalError> {
         return err(format!("\"{c}\" is not an IPv4 CIDR block"));
     }
     let addr = octets.iter().fold(0u32, |a, o| (a << 8) | o);
-    let mask = if prefix == 0 {
-        0
-    } else {
-        u32::MAX << (32 - prefix)
-    };
+    let mask = if prefix == 0 { 0 } else { u32::MAX << (32 - prefix) };
     Ok((addr & mask, prefix))
 }
 
 fn ipv4(a: u32) -> String {
-    format!(
-        "{}.{}.{}.{}",
-        a >> 24,
-        (a >> 16) & 255,
-        (a >> 8) & 255,
-        a & 255
-    )
+    format!("{}.{}.{}.{}", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255)
 }
 
 /// `format()` with the verbs configurations use: %s %d %f %v %q %t %%, width and precision.
@@ -805,12 +691,8 @@ fn format(spec: &str, args: &[Value]) -> Result<String, EvalError> {
                 break;
             }
         }
-        let verb = chars
-            .next()
-            .ok_or_else(|| EvalError("format(): unfinished verb".into()))?;
-        let a = args
-            .get(next)
-            .ok_or_else(|| EvalError("format(): not enough arguments".into()))?;
+        let verb = chars.next().ok_or_else(|| EvalError("format(): unfinished verb".into()))?;
+        let a = args.get(next).ok_or_else(|| EvalError("format(): not enough arguments".into()))?;
         next += 1;
         let text = match verb {
             's' | 'v' => match &a.kind {
@@ -819,10 +701,7 @@ fn format(spec: &str, args: &[Value]) -> Result<String, EvalError> {
             },
             'q' => serde_json::Value::String(s(a)?).to_string(),
             'd' => format!("{}", n(a)? as i64),
-            't' => a
-                .as_bool()
-                .map(|b| b.to_string())
-                .ok_or_else(|| EvalError("format(): %t needs a bool".into()))?,
+            't' => a.as_bool().map(|b| b.to_string()).ok_or_else(|| EvalError("format(): %t needs a bool".into()))?,
             'f' | 'g' | 'e' => {
                 let x = n(a)?;
                 match flags.split_once('.') {
@@ -879,13 +758,8 @@ fn templatefile(ev: &Evaluator, arg_exprs: &[&Expression], sc: &Scope, loc: Loca
         }
         _ => return err(format!("templatefile(): cannot read {}", path.display())),
     };
-    let template = hcl_edit::parser::parse_template(&text)
-        .map_err(|e| EvalError(format!("templatefile(): {e}")))?;
-    let mut inner = Scope {
-        inst: sc.inst,
-        file: sc.file,
-        vars: Vec::new(),
-    };
+    let template = hcl_edit::parser::parse_template(&text).map_err(|e| EvalError(format!("templatefile(): {e}")))?;
+    let mut inner = Scope { inst: sc.inst, file: sc.file, vars: Vec::new() };
     for (k, v) in map(&vars)? {
         inner = inner.with(&k, v);
     }
@@ -911,10 +785,7 @@ mod tests {
     #[test]
     fn format_verbs() {
         let l = Location::default();
-        let args = vec![
-            Value::string("a", l.clone()),
-            Value::new(Kind::Number(3.0), l.clone()),
-        ];
+        let args = vec![Value::string("a", l.clone()), Value::new(Kind::Number(3.0), l.clone())];
         assert_eq!(format("%s-%03d%%", &args).unwrap(), "a-003%");
     }
 

@@ -8,13 +8,8 @@ use serde_json::Value as Json;
 use std::fmt::Write;
 
 pub fn to_hcl(text: &str) -> Result<String, String> {
-    let root: Json = serde_json::from_str(text).map_err(|e| {
-        format!(
-            "invalid JSON at line {}, column {}: {e}",
-            e.line(),
-            e.column()
-        )
-    })?;
+    let root: Json = serde_json::from_str(text)
+        .map_err(|e| format!("invalid JSON at line {}, column {}: {e}", e.line(), e.column()))?;
     let Json::Object(top) = root else {
         return Err("a .tf.json file must hold a JSON object".into());
     };
@@ -99,8 +94,7 @@ fn block(out: &mut String, kind: &str, labels: &[&String], body: &Json) {
 
 fn key(k: &str) -> String {
     let ident = !k.is_empty()
-        && k.chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        && k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
         && !k.starts_with(|c: char| c.is_ascii_digit());
     if ident {
         k.to_string()
@@ -132,16 +126,10 @@ fn expr(v: &Json) -> String {
         Json::Bool(b) => b.to_string(),
         Json::Number(n) => n.to_string(),
         Json::String(s) => quote(s),
-        Json::Array(items) => format!(
-            "[{}]",
-            items.iter().map(expr).collect::<Vec<_>>().join(", ")
-        ),
+        Json::Array(items) => format!("[{}]", items.iter().map(expr).collect::<Vec<_>>().join(", ")),
         Json::Object(m) => format!(
             "{{ {} }}",
-            m.iter()
-                .map(|(k, v)| format!("{} = {}", quote(k), expr(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
+            m.iter().map(|(k, v)| format!("{} = {}", quote(k), expr(v))).collect::<Vec<_>>().join(", ")
         ),
     }
 }

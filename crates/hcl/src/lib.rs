@@ -54,25 +54,14 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> Result<TfConfig, LoadError
         message,
         help: help.to_string(),
     };
-    let meta = std::fs::metadata(dir)
-        .map_err(|e| fatal(format!("cannot open directory: {e}"), "check the path"))?;
+    let meta = std::fs::metadata(dir).map_err(|e| fatal(format!("cannot open directory: {e}"), "check the path"))?;
     if !meta.is_dir() {
-        return Err(fatal(
-            "is not a directory".into(),
-            "pass the directory that holds the root module's .tf files",
-        ));
+        return Err(fatal("is not a directory".into(), "pass the directory that holds the root module's .tf files"));
     }
-    let files = config::terraform_files(dir).map_err(|e| {
-        fatal(
-            format!("cannot list directory: {e}"),
-            "check its permissions",
-        )
-    })?;
+    let files = config::terraform_files(dir)
+        .map_err(|e| fatal(format!("cannot list directory: {e}"), "check its permissions"))?;
     if files.is_empty() {
-        return Err(fatal(
-            "holds no .tf or .tf.json file".into(),
-            "pass the directory of a Terraform root module",
-        ));
+        return Err(fatal("holds no .tf or .tf.json file".into(), "pass the directory of a Terraform root module"));
     }
     let dir = dir.to_path_buf();
     let options = options.clone();
@@ -101,10 +90,7 @@ pub fn load_files(files: Vec<(String, String)>, options: &LoadOptions) -> TfConf
 
 /// Loads one `main.tf` from a string and builds the model. For tests.
 pub fn load_str_for_tests(hcl: &str) -> Deployment {
-    mbdeploy_model::tf::build(load_files(
-        vec![("main.tf".into(), hcl.to_string())],
-        &LoadOptions::default(),
-    ))
+    mbdeploy_model::tf::build(load_files(vec![("main.tf".into(), hcl.to_string())], &LoadOptions::default()))
 }
 
 fn run_on_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
@@ -133,6 +119,7 @@ fn evaluate(dir: &Path, cfg: ModuleConfig, options: &LoadOptions) -> TfConfig {
         vec![dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())],
     );
     out.backend = backend(&ev, &root);
+    out.settings_loc = root.cfg.terraform_blocks.first().map(|d| root.cfg.block_loc(d));
     let mut seen_dirs = HashSet::new();
     collect(&ev, &root, &mut out, &mut seen_dirs);
     out.errors.extend(ev.errors.borrow().iter().cloned());
@@ -149,12 +136,7 @@ fn collect(ev: &Evaluator, inst: &Instance, out: &mut TfConfig, seen_dirs: &mut 
         for key in exp.instances() {
             let values = ev
                 .resource_object(inst, decl, &exp, key.clone(), loc.clone())
-                .unwrap_or_else(|_| {
-                    Value::new(
-                        mbdeploy_model::Kind::Object(Default::default()),
-                        loc.clone(),
-                    )
-                });
+                .unwrap_or_else(|_| Value::new(mbdeploy_model::Kind::Object(Default::default()), loc.clone()));
             out.resources.push(TfResource {
                 address: Evaluator::instance_address(inst, decl, &key),
                 mode: decl.mode,
@@ -192,12 +174,8 @@ fn collect(ev: &Evaluator, inst: &Instance, out: &mut TfConfig, seen_dirs: &mut 
                 sensitive: attribute(body, "sensitive")
                     .map(|a| matches!(&a.value, Expression::Bool(b) if *b.value()))
                     .unwrap_or(false),
-                default_loc: default
-                    .filter(|a| !a.value.is_null())
-                    .map(|a| sc.loc(a.value.span())),
-                has_string_default: default
-                    .map(|a| is_nonempty_string_literal(&a.value))
-                    .unwrap_or(false),
+                default_loc: default.filter(|a| !a.value.is_null()).map(|a| sc.loc(a.value.span())),
+                has_string_default: default.map(|a| is_nonempty_string_literal(&a.value)).unwrap_or(false),
                 description: attribute(body, "description").and_then(|a| match &a.value {
                     Expression::String(s) => Some(s.value().clone()),
                     _ => None,
@@ -302,15 +280,8 @@ fn backend(ev: &Evaluator, root: &Instance) -> Option<Backend> {
                     })
                 }
                 "backend" => {
-                    let kind = b
-                        .labels
-                        .first()
-                        .map(config::label)
-                        .unwrap_or("")
-                        .to_string();
-                    let values = ev
-                        .eval_body(&b.body, &sc, loc.clone())
-                        .unwrap_or_else(|_| Value::null(loc.clone()));
+                    let kind = b.labels.first().map(config::label).unwrap_or("").to_string();
+                    let values = ev.eval_body(&b.body, &sc, loc.clone()).unwrap_or_else(|_| Value::null(loc.clone()));
                     let attr_bool = |k: &str| match values.get(k) {
                         Some(v) if !v.is_null() => match v.as_bool() {
                             Some(x) => Attr::set(x, v.loc.clone()),
@@ -321,10 +292,8 @@ fn backend(ev: &Evaluator, root: &Instance) -> Option<Backend> {
                     let (encrypt, locking) = match kind.as_str() {
                         "s3" => {
                             let lockfile = attr_bool("use_lockfile");
-                            let locking = match (
-                                lockfile.get(),
-                                values.get("dynamodb_table").filter(|v| !v.is_null()),
-                            ) {
+                            let locking = match (lockfile.get(), values.get("dynamodb_table").filter(|v| !v.is_null()))
+                            {
                                 (Some(true), _) => lockfile,
                                 (_, Some(t)) => Attr::set(true, t.loc.clone()),
                                 _ => lockfile,
@@ -335,23 +304,13 @@ fn backend(ev: &Evaluator, root: &Instance) -> Option<Backend> {
                         "gcs" | "azurerm" | "remote" | "consul" | "kubernetes" | "oss" | "cos" => {
                             (Attr::set(true, loc.clone()), Attr::set(true, loc.clone()))
                         }
-                        _ => (
-                            Attr::set(false, loc.clone()),
-                            Attr::set(kind != "http", loc.clone()),
-                        ),
+                        _ => (Attr::set(false, loc.clone()), Attr::set(kind != "http", loc.clone())),
                     };
-                    let kms_key = match values.get("kms_key_id").and_then(Value::to_template_string)
-                    {
+                    let kms_key = match values.get("kms_key_id").and_then(Value::to_template_string) {
                         Some(k) => Attr::set(k, values.get("kms_key_id").unwrap().loc.clone()),
                         None => Attr::unset(loc.clone()),
                     };
-                    return Some(Backend {
-                        loc,
-                        kind,
-                        encrypt,
-                        locking,
-                        kms_key,
-                    });
+                    return Some(Backend { loc, kind, encrypt, locking, kms_key });
                 }
                 _ => {}
             }
@@ -367,23 +326,13 @@ mod tests;
 /// Terraform reads it for a string variable).
 pub(crate) fn parse_cli_value(raw: &str, loc: Location) -> Value {
     let t = raw.trim();
-    let looks_structured = t.starts_with('[')
-        || t.starts_with('{')
-        || t == "true"
-        || t == "false"
-        || t.parse::<f64>().is_ok();
+    let looks_structured =
+        t.starts_with('[') || t.starts_with('{') || t == "true" || t == "false" || t.parse::<f64>().is_ok();
     if looks_structured {
         if let Ok(e) = hcl_edit::parser::parse_expr(t) {
             let mut cfg = ModuleConfig::empty(Path::new("."));
-            cfg.files
-                .push(source::SourceFile::new(Arc::from("--var"), t.to_string()));
-            let inst = Instance::new(
-                Rc::new(cfg),
-                String::new(),
-                String::new(),
-                Default::default(),
-                Vec::new(),
-            );
+            cfg.files.push(source::SourceFile::new(Arc::from("--var"), t.to_string()));
+            let inst = Instance::new(Rc::new(cfg), String::new(), String::new(), Default::default(), Vec::new());
             let ev = Evaluator::new(Path::new("."));
             if let Ok(mut v) = ev.eval(&e, &Scope::new(&inst, 0)) {
                 v.loc = loc;

@@ -14,16 +14,8 @@ pub fn read_manifest(root: &Path) -> HashMap<String, PathBuf> {
         return HashMap::new();
     };
     let mut out = HashMap::new();
-    for m in json
-        .get("Modules")
-        .and_then(|m| m.as_array())
-        .into_iter()
-        .flatten()
-    {
-        if let (Some(key), Some(dir)) = (
-            m.get("Key").and_then(|k| k.as_str()),
-            m.get("Dir").and_then(|d| d.as_str()),
-        ) {
+    for m in json.get("Modules").and_then(|m| m.as_array()).into_iter().flatten() {
+        if let (Some(key), Some(dir)) = (m.get("Key").and_then(|k| k.as_str()), m.get("Dir").and_then(|d| d.as_str())) {
             if !key.is_empty() {
                 out.insert(key.to_string(), root.join(dir));
             }

@@ -42,7 +42,10 @@ pub fn parse(file: SourceFile) -> Result<Parsed, LoadError> {
                     code: "duplicate-attribute".into(),
                     loc: shown.loc(offset),
                     address: String::new(),
-                    message: format!("attribute `{}` is set more than once in this block; Terraform keeps only the last value", dedupe_key(&key)),
+                    message: format!(
+                        "attribute `{}` is set more than once in this block; Terraform keeps only the last value",
+                        dedupe_key(&key)
+                    ),
                 });
                 text.insert_str(key_end, &format!("{DUP_MARKER}{}", issues.len()));
             }
@@ -84,28 +87,18 @@ mod tests {
 
     #[test]
     fn a_redefined_attribute_is_an_issue_not_an_error() {
-        let f = SourceFile::new(
-            Arc::from("a.tf"),
-            "resource \"x\" \"y\" {\n  a = 1\n  a = 2\n}\n".into(),
-        );
+        let f = SourceFile::new(Arc::from("a.tf"), "resource \"x\" \"y\" {\n  a = 1\n  a = 2\n}\n".into());
         let p = parse(f).unwrap();
         assert_eq!(p.issues.len(), 1);
         assert_eq!(p.issues[0].loc.line, 3);
         let block = p.body.blocks().next().unwrap();
-        let keys: Vec<&str> = block
-            .body
-            .attributes()
-            .map(|a| dedupe_key(a.key.as_str()))
-            .collect();
+        let keys: Vec<&str> = block.body.attributes().map(|a| dedupe_key(a.key.as_str())).collect();
         assert_eq!(keys, vec!["a", "a"]);
     }
 
     #[test]
     fn syntax_errors_carry_line_and_column() {
-        let f = SourceFile::new(
-            Arc::from("bad.tf"),
-            "resource \"x\" \"y\" {\n  a = \n}\n".into(),
-        );
+        let f = SourceFile::new(Arc::from("bad.tf"), "resource \"x\" \"y\" {\n  a = \n}\n".into());
         let e = parse(f).err().unwrap();
         assert_eq!(e.loc.line, 2);
         assert!(e.message.contains("syntax"));

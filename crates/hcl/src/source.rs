@@ -21,11 +21,7 @@ impl SourceFile {
     pub fn new(name: Arc<str>, text: String) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SourceFile {
-            name,
-            text,
-            line_starts,
-        }
+        SourceFile { name, text, line_starts }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -36,11 +32,7 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let column = self
-            .text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(offset - start);
+        let column = self.text.get(start..offset).map(|s| s.chars().count()).unwrap_or(offset - start);
         (line as u32 + 1, column as u32 + 1)
     }
 
@@ -60,11 +52,7 @@ impl SourceFile {
         let Some(&start) = self.line_starts.get(i) else {
             return "";
         };
-        let end = self
-            .line_starts
-            .get(i + 1)
-            .copied()
-            .unwrap_or(self.text.len());
+        let end = self.line_starts.get(i + 1).copied().unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 }
@@ -77,17 +65,10 @@ pub fn read_text(path: &Path, shown: &Arc<str>) -> Result<String, LoadError> {
         message,
         help: help.to_string(),
     };
-    let meta = std::fs::metadata(path).map_err(|e| {
-        err(
-            format!("cannot read: {}", io_reason(&e)),
-            "check that the file exists and is readable",
-        )
-    })?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| err(format!("cannot read: {}", io_reason(&e)), "check that the file exists and is readable"))?;
     if meta.is_dir() {
-        return Err(err(
-            "is a directory, not a file".into(),
-            "pass a file, or the directory's parent",
-        ));
+        return Err(err("is a directory, not a file".into(), "pass a file, or the directory's parent"));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(err(
@@ -95,12 +76,8 @@ pub fn read_text(path: &Path, shown: &Arc<str>) -> Result<String, LoadError> {
             "a Terraform file this large is generated or misplaced: exclude its directory (`exclude` in .mbdeploy.toml)",
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        err(
-            format!("cannot read: {}", io_reason(&e)),
-            "check that the file is readable",
-        )
-    })?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| err(format!("cannot read: {}", io_reason(&e)), "check that the file is readable"))?;
     if bytes.contains(&0) {
         return Err(err(
             "is a binary file, not Terraform text".into(),

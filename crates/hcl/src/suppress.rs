@@ -28,14 +28,7 @@ pub fn scan(file: &SourceFile, body: &Body) -> Vec<Suppression> {
         let (rule_id, reason) = match rest.split_once(char::is_whitespace) {
             Some((id, reason)) => (
                 id.to_string(),
-                Some(
-                    reason
-                        .trim()
-                        .trim_start_matches([':', '-'])
-                        .trim()
-                        .to_string(),
-                )
-                .filter(|r| !r.is_empty()),
+                Some(reason.trim().trim_start_matches([':', '-']).trim().to_string()).filter(|r| !r.is_empty()),
             ),
             None => (rest.to_string(), None),
         };
@@ -52,8 +45,7 @@ pub fn scan(file: &SourceFile, body: &Body) -> Vec<Suppression> {
                 .map(|j| j as u32 + 1)
                 .unwrap_or(line_no)
         };
-        let (first, last, address) =
-            target_range(file, body, target, 0).unwrap_or((target, target, None));
+        let (first, last, address) = target_range(file, body, target, 0).unwrap_or((target, target, None));
         out.push(Suppression {
             rule_id,
             reason,
@@ -68,12 +60,7 @@ pub fn scan(file: &SourceFile, body: &Body) -> Vec<Suppression> {
 
 /// The line range of the innermost structure starting on `line`, and its resource address if it
 /// is a top-level resource block.
-fn target_range(
-    file: &SourceFile,
-    body: &Body,
-    line: u32,
-    depth: usize,
-) -> Option<(u32, u32, Option<String>)> {
+fn target_range(file: &SourceFile, body: &Body, line: u32, depth: usize) -> Option<(u32, u32, Option<String>)> {
     for s in body.iter() {
         let Some(span) = s.span() else { continue };
         let first = file.line_of(span.start);
@@ -83,9 +70,7 @@ fn target_range(
         }
         if first == line {
             let address = match s {
-                Structure::Block(b)
-                    if depth == 0 && b.ident.as_str() == "resource" && b.labels.len() == 2 =>
-                {
+                Structure::Block(b) if depth == 0 && b.ident.as_str() == "resource" && b.labels.len() == 2 => {
                     Some(format!("{}.{}", label(&b.labels[0]), label(&b.labels[1])))
                 }
                 _ => None,
@@ -112,10 +97,7 @@ mod tests {
         let s = scan(&f, &body);
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].rule_id, "MBD-NET-010");
-        assert_eq!(
-            s[0].reason.as_deref(),
-            Some("tasks need a public IP in this sandbox")
-        );
+        assert_eq!(s[0].reason.as_deref(), Some("tasks need a public IP in this sandbox"));
         assert_eq!((s[0].target_first_line, s[0].target_last_line), (2, 4));
         assert_eq!(s[0].target_address.as_deref(), Some("aws_ecs_service.s"));
     }

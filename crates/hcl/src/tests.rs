@@ -4,25 +4,14 @@ use super::*;
 use mbdeploy_model::Kind;
 
 fn load(files: &[(&str, &str)]) -> TfConfig {
-    load_files(
-        files
-            .iter()
-            .map(|(n, t)| (n.to_string(), t.to_string()))
-            .collect(),
-        &LoadOptions::default(),
-    )
+    load_files(files.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(), &LoadOptions::default())
 }
 
 fn resource<'a>(cfg: &'a TfConfig, address: &str) -> &'a TfResource {
     cfg.resources
         .iter()
         .find(|r| r.address == address)
-        .unwrap_or_else(|| {
-            panic!(
-                "no {address} in {:?}",
-                cfg.resources.iter().map(|r| &r.address).collect::<Vec<_>>()
-            )
-        })
+        .unwrap_or_else(|| panic!("no {address} in {:?}", cfg.resources.iter().map(|r| &r.address).collect::<Vec<_>>()))
 }
 
 #[test]
@@ -49,18 +38,9 @@ resource "aws_lb" "this" {
 "#,
     )]);
     let lb = resource(&cfg, "aws_lb.this");
-    assert_eq!(
-        lb.values.get("name").unwrap().as_str(),
-        Some("metabase-prod-alb")
-    );
-    assert_eq!(
-        lb.values.get("security_groups").unwrap().refs(),
-        vec!["aws_security_group.alb".to_string()]
-    );
-    assert_eq!(
-        lb.values.get("tags").unwrap().get("Port").unwrap().as_str(),
-        Some("3000")
-    );
+    assert_eq!(lb.values.get("name").unwrap().as_str(), Some("metabase-prod-alb"));
+    assert_eq!(lb.values.get("security_groups").unwrap().refs(), vec!["aws_security_group.alb".to_string()]);
+    assert_eq!(lb.values.get("tags").unwrap().get("Port").unwrap().as_str(), Some("3000"));
     assert_eq!(lb.values.get("name").unwrap().loc.line, 15);
 }
 
@@ -92,25 +72,12 @@ resource "aws_route_table_association" "a" {
 }
 "#,
     )]);
-    assert_eq!(
-        resource(&cfg, "aws_subnet.private[1]")
-            .values
-            .get("cidr_block")
-            .unwrap()
-            .as_str(),
-        Some("10.0.2.0/24")
-    );
-    let ingress = resource(&cfg, "aws_security_group.g")
-        .values
-        .blocks("ingress");
+    assert_eq!(resource(&cfg, "aws_subnet.private[1]").values.get("cidr_block").unwrap().as_str(), Some("10.0.2.0/24"));
+    let ingress = resource(&cfg, "aws_security_group.g").values.blocks("ingress");
     assert_eq!(ingress.len(), 2);
     assert_eq!(ingress[1].get("from_port").unwrap().as_i64(), Some(443));
     assert_eq!(
-        resource(&cfg, "aws_route_table_association.a[\"y\"]")
-            .values
-            .get("subnet_id")
-            .unwrap()
-            .refs(),
+        resource(&cfg, "aws_route_table_association.a[\"y\"]").values.get("subnet_id").unwrap().refs(),
         vec!["aws_subnet.private[0]".to_string()]
     );
 }
@@ -133,18 +100,11 @@ resource "aws_ecs_task_definition" "t" {
 }
 "#,
     )]);
-    let defs = resource(&cfg, "aws_ecs_task_definition.t")
-        .values
-        .get("container_definitions")
-        .unwrap();
+    let defs = resource(&cfg, "aws_ecs_task_definition.t").values.get("container_definitions").unwrap();
     let inner = defs.decoded().unwrap();
     let c = &inner.as_list().unwrap()[0];
-    assert!(
-        matches!(&c.get("image").unwrap().kind, Kind::Partial { text, .. } if text.ends_with(":v0.50.0"))
-    );
-    let pass = &c.get("environment").unwrap().as_list().unwrap()[0]
-        .get("value")
-        .unwrap();
+    assert!(matches!(&c.get("image").unwrap().kind, Kind::Partial { text, .. } if text.ends_with(":v0.50.0")));
+    let pass = &c.get("environment").unwrap().as_list().unwrap()[0].get("value").unwrap();
     assert!(pass.sensitive);
     assert_eq!(pass.loc.line, 10);
 }
@@ -172,28 +132,15 @@ resource "x_y" "z" {
 
 #[test]
 fn a_duplicate_attribute_is_an_issue_and_the_last_value_wins() {
-    let cfg = load(&[(
-        "main.tf",
-        "resource \"aws_lb\" \"x\" {\n  internal = true\n  internal = false\n}\n",
-    )]);
+    let cfg = load(&[("main.tf", "resource \"aws_lb\" \"x\" {\n  internal = true\n  internal = false\n}\n")]);
     assert!(cfg.errors.is_empty());
     assert_eq!(cfg.load_issues[0].code, "duplicate-attribute");
-    assert_eq!(
-        resource(&cfg, "aws_lb.x")
-            .values
-            .get("internal")
-            .unwrap()
-            .as_bool(),
-        Some(false)
-    );
+    assert_eq!(resource(&cfg, "aws_lb.x").values.get("internal").unwrap().as_bool(), Some(false));
 }
 
 #[test]
 fn one_bad_file_does_not_stop_the_rest() {
-    let cfg = load(&[
-        ("bad.tf", "resource \"a\" {\n"),
-        ("good.tf", "resource \"aws_lb\" \"x\" {}\n"),
-    ]);
+    let cfg = load(&[("bad.tf", "resource \"a\" {\n"), ("good.tf", "resource \"aws_lb\" \"x\" {}\n")]);
     assert_eq!(cfg.errors.len(), 1);
     assert_eq!(cfg.errors[0].loc.file.as_deref(), Some("bad.tf"));
     assert_eq!(cfg.resources.len(), 1);
@@ -241,14 +188,7 @@ fn local_modules_are_followed_with_inputs_and_outputs() {
     let sg = resource(&cfg, "module.app.aws_security_group.s");
     assert_eq!(sg.values.get("name").unwrap().as_str(), Some("mb-sg"));
     assert_eq!(sg.loc.file.as_deref(), Some("modules/app/main.tf"));
-    assert_eq!(
-        cfg.outputs
-            .iter()
-            .find(|o| o.name == "sg")
-            .unwrap()
-            .references,
-        vec!["module.app.sg_name".to_string()]
-    );
+    assert_eq!(cfg.outputs.iter().find(|o| o.name == "sg").unwrap().references, vec!["module.app.sg_name".to_string()]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -257,24 +197,11 @@ fn a_module_cycle_is_an_error_not_a_hang() {
     let dir = std::env::temp_dir().join(format!("mbdeploy-hcl-cycle-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("m")).unwrap();
-    std::fs::write(
-        dir.join("main.tf"),
-        "module \"m\" {\n  source = \"./m\"\n}\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("m/main.tf"),
-        "module \"again\" {\n  source = \"../m\"\n}\nresource \"aws_lb\" \"x\" {}\n",
-    )
-    .unwrap();
+    std::fs::write(dir.join("main.tf"), "module \"m\" {\n  source = \"./m\"\n}\n").unwrap();
+    std::fs::write(dir.join("m/main.tf"), "module \"again\" {\n  source = \"../m\"\n}\nresource \"aws_lb\" \"x\" {}\n")
+        .unwrap();
     let cfg = load_dir(&dir, &LoadOptions::default()).unwrap();
-    assert!(
-        cfg.errors
-            .iter()
-            .any(|e| e.message.contains("module cycle")),
-        "{:?}",
-        cfg.errors
-    );
+    assert!(cfg.errors.iter().any(|e| e.message.contains("module cycle")), "{:?}", cfg.errors);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -283,33 +210,20 @@ fn tfvars_override_defaults_and_are_recorded_without_values() {
     let dir = std::env::temp_dir().join(format!("mbdeploy-hcl-tfvars-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("main.tf"), "variable \"n\" {\n  type = number\n  default = 1\n}\nresource \"x_y\" \"z\" {\n  a = var.n\n}\n").unwrap();
     std::fs::write(
-        dir.join("terraform.tfvars"),
-        "n = \"7\"\nmetabase_db_password = \"hunter2\"\n",
+        dir.join("main.tf"),
+        "variable \"n\" {\n  type = number\n  default = 1\n}\nresource \"x_y\" \"z\" {\n  a = var.n\n}\n",
     )
     .unwrap();
+    std::fs::write(dir.join("terraform.tfvars"), "n = \"7\"\nmetabase_db_password = \"hunter2\"\n").unwrap();
     let cfg = load_dir(&dir, &LoadOptions::default()).unwrap();
-    assert_eq!(
-        resource(&cfg, "x_y.z").values.get("a").unwrap().as_f64(),
-        Some(7.0)
-    );
-    let entry = cfg
-        .tfvars
-        .iter()
-        .find(|t| t.name == "metabase_db_password")
-        .unwrap();
+    assert_eq!(resource(&cfg, "x_y.z").values.get("a").unwrap().as_f64(), Some(7.0));
+    let entry = cfg.tfvars.iter().find(|t| t.name == "metabase_db_password").unwrap();
     assert!(entry.is_string_literal);
     assert_eq!(entry.loc.line, 2);
-    let opts = LoadOptions {
-        vars: vec![("n".into(), "9".into())],
-        ..LoadOptions::default()
-    };
+    let opts = LoadOptions { vars: vec![("n".into(), "9".into())], ..LoadOptions::default() };
     let cfg = load_dir(&dir, &opts).unwrap();
-    assert_eq!(
-        resource(&cfg, "x_y.z").values.get("a").unwrap().as_f64(),
-        Some(9.0)
-    );
+    assert_eq!(resource(&cfg, "x_y.z").values.get("a").unwrap().as_f64(), Some(9.0));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -318,10 +232,7 @@ fn bad_inputs_are_clear_errors() {
     let dir = std::env::temp_dir().join(format!("mbdeploy-hcl-bad-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    assert!(load_dir(&dir, &LoadOptions::default())
-        .unwrap_err()
-        .message
-        .contains("no .tf"));
+    assert!(load_dir(&dir, &LoadOptions::default()).unwrap_err().message.contains("no .tf"));
     assert!(load_dir(&dir.join("missing"), &LoadOptions::default()).is_err());
     std::fs::write(dir.join("bin.tf"), [0u8, 159, 146, 150]).unwrap();
     std::fs::write(dir.join("latin1.tf"), b"# caf\xe9\n").unwrap();
@@ -332,38 +243,21 @@ fn bad_inputs_are_clear_errors() {
     }
     let cfg = load_dir(&dir, &LoadOptions::default()).unwrap();
     let messages: Vec<&str> = cfg.errors.iter().map(|e| e.message.as_str()).collect();
-    assert!(
-        messages.iter().any(|m| m.contains("binary")),
-        "{messages:?}"
-    );
+    assert!(messages.iter().any(|m| m.contains("binary")), "{messages:?}");
     assert!(messages.iter().any(|m| m.contains("UTF-8")), "{messages:?}");
     #[cfg(unix)]
-    assert!(
-        messages.iter().any(|m| m.contains("symbolic links")),
-        "{messages:?}"
-    );
+    assert!(messages.iter().any(|m| m.contains("symbolic links")), "{messages:?}");
     assert_eq!(cfg.resources.len(), 1);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn deeply_nested_expressions_do_not_crash() {
-    let deep = format!(
-        "resource \"x_y\" \"z\" {{\n  a = {}1{}\n}}\n",
-        "[".repeat(5000),
-        "]".repeat(5000)
-    );
+    let deep = format!("resource \"x_y\" \"z\" {{\n  a = {}1{}\n}}\n", "[".repeat(5000), "]".repeat(5000));
     let cfg = load(&[("deep.tf", &deep)]);
     assert_eq!(cfg.errors.len(), 1, "{:?}", cfg.errors);
-    let chain: String = (0..150)
-        .map(|i| format!("locals {{ l{} = local.l{} + 1 }}\n", i + 1, i))
-        .collect();
-    let cfg = load(&[(
-        "chain.tf",
-        &format!("locals {{ l0 = 0 }}\n{chain}resource \"x_y\" \"z\" {{ a = local.l150 }}\n"),
-    )]);
-    assert_eq!(
-        resource(&cfg, "x_y.z").values.get("a").unwrap().as_f64(),
-        Some(150.0)
-    );
+    let chain: String = (0..150).map(|i| format!("locals {{ l{} = local.l{} + 1 }}\n", i + 1, i)).collect();
+    let cfg =
+        load(&[("chain.tf", &format!("locals {{ l0 = 0 }}\n{chain}resource \"x_y\" \"z\" {{ a = local.l150 }}\n"))]);
+    assert_eq!(resource(&cfg, "x_y.z").values.get("a").unwrap().as_f64(), Some(150.0));
 }

@@ -21,20 +21,14 @@ pub fn load(
     options: &crate::LoadOptions,
     out: &mut TfConfig,
 ) -> HashMap<String, Value> {
-    let mut in_dir: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let mut in_dir: Vec<PathBuf> =
+        std::fs::read_dir(dir).map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
     in_dir.retain(|p| {
         let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
         n.ends_with(".tfvars") || n.ends_with(".tfvars.json")
     });
     in_dir.sort();
-    let name_of = |p: &Path| {
-        p.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("")
-            .to_string()
-    };
+    let name_of = |p: &Path| p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
     let auto_loaded = |n: &str| {
         n == "terraform.tfvars"
             || n == "terraform.tfvars.json"
@@ -43,16 +37,10 @@ pub fn load(
     };
     let mut order: Vec<(PathBuf, String, bool)> = Vec::new();
     // terraform.tfvars first, then *.auto.tfvars in lexical order; others are only scanned.
-    for p in in_dir
-        .iter()
-        .filter(|p| name_of(p).starts_with("terraform.tfvars"))
-    {
+    for p in in_dir.iter().filter(|p| name_of(p).starts_with("terraform.tfvars")) {
         order.push((p.clone(), name_of(p), true));
     }
-    for p in in_dir
-        .iter()
-        .filter(|p| !name_of(p).starts_with("terraform.tfvars"))
-    {
+    for p in in_dir.iter().filter(|p| !name_of(p).starts_with("terraform.tfvars")) {
         order.push((p.clone(), name_of(p), auto_loaded(&name_of(p))));
     }
     for p in &options.var_files {
@@ -111,13 +99,7 @@ fn read_file(
     let mut cfg = ModuleConfig::empty(dir);
     cfg.files.push(parsed.file);
     let cfg = Rc::new(cfg);
-    let inst = Instance::new(
-        cfg.clone(),
-        String::new(),
-        String::new(),
-        HashMap::new(),
-        Vec::new(),
-    );
+    let inst = Instance::new(cfg.clone(), String::new(), String::new(), HashMap::new(), Vec::new());
     let ev = Evaluator::new(dir);
     let sc = Scope::new(&inst, 0);
     for a in parsed.body.attributes() {
@@ -129,9 +111,7 @@ fn read_file(
             is_string_literal: crate::is_nonempty_string_literal(&a.value),
             committed: true,
         });
-        let v = ev
-            .eval(&a.value, &sc)
-            .unwrap_or_else(|_| Value::unknown(sc.loc(a.value.span())));
+        let v = ev.eval(&a.value, &sc).unwrap_or_else(|_| Value::unknown(sc.loc(a.value.span())));
         values.insert(name, v);
     }
     Ok(values)

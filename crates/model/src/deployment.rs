@@ -26,22 +26,13 @@ pub struct Attr<T> {
 
 impl<T> Attr<T> {
     pub fn set(value: T, loc: Location) -> Self {
-        Attr {
-            field: Field::Set(value),
-            loc,
-        }
+        Attr { field: Field::Set(value), loc }
     }
     pub fn unset(loc: Location) -> Self {
-        Attr {
-            field: Field::Unset,
-            loc,
-        }
+        Attr { field: Field::Unset, loc }
     }
     pub fn unknown(loc: Location) -> Self {
-        Attr {
-            field: Field::Unknown,
-            loc,
-        }
+        Attr { field: Field::Unknown, loc }
     }
     pub fn get(&self) -> Option<&T> {
         match &self.field {
@@ -193,9 +184,7 @@ pub struct SgRule {
 
 impl SgRule {
     pub fn all_ports(&self) -> bool {
-        self.protocol == "-1"
-            || self.protocol == "all"
-            || (self.from_port.is_none() && !self.ports_unknown)
+        self.protocol == "-1" || self.protocol == "all" || (self.from_port.is_none() && !self.ports_unknown)
     }
     /// Whether traffic to `port` (TCP) is admitted by this rule's port range.
     pub fn covers_port(&self, port: i64) -> bool {
@@ -218,9 +207,7 @@ impl SgRule {
             && self.to_port.unwrap_or(port) == port
     }
     pub fn world_cidrs(&self) -> impl Iterator<Item = &String> {
-        self.cidrs
-            .iter()
-            .filter(|c| c.as_str() == "0.0.0.0/0" || c.as_str() == "::/0")
+        self.cidrs.iter().filter(|c| c.as_str() == "0.0.0.0/0" || c.as_str() == "::/0")
     }
     pub fn open_to_world(&self) -> bool {
         self.world_cidrs().next().is_some()
@@ -249,14 +236,10 @@ pub struct SecurityGroup {
 
 impl SecurityGroup {
     pub fn ingress(&self) -> impl Iterator<Item = &SgRule> {
-        self.rules
-            .iter()
-            .filter(|r| r.direction == Direction::Ingress)
+        self.rules.iter().filter(|r| r.direction == Direction::Ingress)
     }
     pub fn egress(&self) -> impl Iterator<Item = &SgRule> {
-        self.rules
-            .iter()
-            .filter(|r| r.direction == Direction::Egress)
+        self.rules.iter().filter(|r| r.direction == Direction::Egress)
     }
 }
 
@@ -674,6 +657,8 @@ pub struct Deployment {
     pub outputs: Vec<Output>,
     pub variables: Vec<Variable>,
     pub backend: Option<Backend>,
+    /// The root module's `terraform {}` block, where a missing backend belongs.
+    pub settings_loc: Option<Location>,
     pub tfvars: Vec<TfvarsEntry>,
     pub suppressions: Vec<Suppression>,
     pub load_issues: Vec<LoadIssue>,
@@ -729,27 +714,17 @@ impl Deployment {
     /// `None` when its routes are not known (e.g. a subnet id passed in as a variable).
     pub fn subnet_is_public(&self, subnet_key: &str) -> Option<bool> {
         let subnet = self.subnet(subnet_key)?;
-        let explicit: Vec<&RouteTable> = self
-            .route_tables
-            .iter()
-            .filter(|rt| rt.subnets.iter().any(|s| subnet.meta.answers_to(s)))
-            .collect();
+        let explicit: Vec<&RouteTable> =
+            self.route_tables.iter().filter(|rt| rt.subnets.iter().any(|s| subnet.meta.answers_to(s))).collect();
         let tables: Vec<&RouteTable> = if explicit.is_empty() {
-            self.route_tables
-                .iter()
-                .filter(|rt| rt.main && rt.vpc.is_some() && rt.vpc == subnet.vpc)
-                .collect()
+            self.route_tables.iter().filter(|rt| rt.main && rt.vpc.is_some() && rt.vpc == subnet.vpc).collect()
         } else {
             explicit
         };
         if tables.is_empty() {
             // No route table in the model: a subnet with only the VPC's implicit main table has no
             // route to the internet unless one is added, which the model would show.
-            return if self.route_tables.is_empty() {
-                None
-            } else {
-                Some(false)
-            };
+            return if self.route_tables.is_empty() { None } else { Some(false) };
         }
         let mut unknown = false;
         for table in tables {

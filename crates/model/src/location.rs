@@ -16,28 +16,13 @@ pub struct Location {
 
 impl Location {
     pub fn source(file: Arc<str>, line: u32, column: u32) -> Self {
-        Location {
-            file: Some(file),
-            line,
-            column,
-            arn: None,
-        }
+        Location { file: Some(file), line, column, arn: None }
     }
     pub fn file_only(file: Arc<str>) -> Self {
-        Location {
-            file: Some(file),
-            line: 0,
-            column: 0,
-            arn: None,
-        }
+        Location { file: Some(file), line: 0, column: 0, arn: None }
     }
     pub fn arn(arn: impl Into<String>) -> Self {
-        Location {
-            file: None,
-            line: 0,
-            column: 0,
-            arn: Some(arn.into()),
-        }
+        Location { file: None, line: 0, column: 0, arn: Some(arn.into()) }
     }
     pub fn is_known(&self) -> bool {
         self.file.is_some() || self.arn.is_some()

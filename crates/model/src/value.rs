@@ -41,11 +41,7 @@ pub enum Kind {
 
 impl Value {
     pub fn new(kind: Kind, loc: Location) -> Self {
-        Value {
-            kind,
-            loc,
-            sensitive: false,
-        }
+        Value { kind, loc, sensitive: false }
     }
     pub fn null(loc: Location) -> Self {
         Value::new(Kind::Null, loc)
@@ -113,9 +109,7 @@ impl Value {
         }
     }
     pub fn as_i64(&self) -> Option<i64> {
-        self.as_f64()
-            .filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
-            .map(|n| n as i64)
+        self.as_f64().filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15).map(|n| n as i64)
     }
     pub fn as_list(&self) -> Option<&[Value]> {
         match &self.kind {
@@ -145,12 +139,8 @@ impl Value {
         }
         self.sensitive = true;
         match &mut self.kind {
-            Kind::List(items) => items
-                .iter_mut()
-                .for_each(|v| *v = v.clone().with_sensitive_deep(true)),
-            Kind::Object(map) => map
-                .values_mut()
-                .for_each(|v| *v = v.clone().with_sensitive_deep(true)),
+            Kind::List(items) => items.iter_mut().for_each(|v| *v = v.clone().with_sensitive_deep(true)),
+            Kind::Object(map) => map.values_mut().for_each(|v| *v = v.clone().with_sensitive_deep(true)),
             _ => {}
         }
         self
@@ -192,14 +182,10 @@ impl Value {
             serde_json::Value::Bool(b) => Kind::Bool(*b),
             serde_json::Value::Number(n) => Kind::Number(n.as_f64().unwrap_or(0.0)),
             serde_json::Value::String(s) => Kind::String(s.clone()),
-            serde_json::Value::Array(items) => {
-                Kind::List(items.iter().map(|v| Value::from_json(v, loc)).collect())
+            serde_json::Value::Array(items) => Kind::List(items.iter().map(|v| Value::from_json(v, loc)).collect()),
+            serde_json::Value::Object(map) => {
+                Kind::Object(map.iter().map(|(k, v)| (k.clone(), Value::from_json(v, loc))).collect())
             }
-            serde_json::Value::Object(map) => Kind::Object(
-                map.iter()
-                    .map(|(k, v)| (k.clone(), Value::from_json(v, loc)))
-                    .collect(),
-            ),
         };
         Value::new(kind, loc.clone())
     }
@@ -212,12 +198,8 @@ impl Value {
             Kind::Bool(b) => serde_json::Value::Bool(*b),
             Kind::Number(n) => number_json(*n),
             Kind::String(s) => serde_json::Value::String(s.clone()),
-            Kind::List(items) => {
-                serde_json::Value::Array(items.iter().map(Value::to_json).collect())
-            }
-            Kind::Object(map) => serde_json::Value::Object(
-                map.iter().map(|(k, v)| (k.clone(), v.to_json())).collect(),
-            ),
+            Kind::List(items) => serde_json::Value::Array(items.iter().map(Value::to_json).collect()),
+            Kind::Object(map) => serde_json::Value::Object(map.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
             Kind::Encoded(inner) => serde_json::Value::String(inner.to_json().to_string()),
         }
     }
@@ -259,9 +241,7 @@ fn number_json(n: f64) -> serde_json::Value {
     if n.fract() == 0.0 && n.abs() < 9.0e15 {
         serde_json::Value::from(n as i64)
     } else {
-        serde_json::Number::from_f64(n)
-            .map(serde_json::Value::Number)
-            .unwrap_or(serde_json::Value::Null)
+        serde_json::Number::from_f64(n).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
     }
 }
 

@@ -39,10 +39,7 @@ fn service(r: &TfResource) -> EcsService {
     let net = first_block(v, "network_configuration");
     let breaker = first_block(v, "deployment_circuit_breaker");
     let (circuit_breaker, rollback) = match breaker {
-        Some(b) => (
-            attr_bool(b, "enable", &b.loc),
-            attr_bool(b, "rollback", &b.loc),
-        ),
+        Some(b) => (attr_bool(b, "enable", &b.loc), attr_bool(b, "rollback", &b.loc)),
         None => (Attr::unset(r.loc.clone()), Attr::unset(r.loc.clone())),
     };
     let load_balancers = v
@@ -60,15 +57,9 @@ fn service(r: &TfResource) -> EcsService {
         cluster: key_of(field(v, "cluster")),
         task_definition: key_of(field(v, "task_definition")),
         launch_type: attr_string(v, "launch_type", &r.loc),
-        subnets: net
-            .map(|n| keys_of(field(n, "subnets")))
-            .unwrap_or_default(),
-        subnets_unknown: net
-            .map(|n| has_opaque_unknown(field(n, "subnets")))
-            .unwrap_or(false),
-        security_groups: net
-            .map(|n| keys_of(field(n, "security_groups")))
-            .unwrap_or_default(),
+        subnets: net.map(|n| keys_of(field(n, "subnets"))).unwrap_or_default(),
+        subnets_unknown: net.map(|n| has_opaque_unknown(field(n, "subnets"))).unwrap_or(false),
+        security_groups: net.map(|n| keys_of(field(n, "security_groups"))).unwrap_or_default(),
         assign_public_ip: net
             .map(|n| attr_bool(n, "assign_public_ip", &n.loc))
             .unwrap_or_else(|| Attr::unset(r.loc.clone())),
@@ -101,20 +92,11 @@ pub(crate) fn containers(value: Option<&Value>, header: &Location) -> Attr<Vec<C
     let Some(items) = decoded.as_list() else {
         return Attr::unknown(v.loc.clone());
     };
-    Attr::set(
-        items
-            .iter()
-            .filter(|c| c.as_object().is_some())
-            .map(container)
-            .collect(),
-        v.loc.clone(),
-    )
+    Attr::set(items.iter().filter(|c| c.as_object().is_some()).map(container).collect(), v.loc.clone())
 }
 
 fn container(c: &Value) -> Container {
-    let loc = field(c, "name")
-        .map(|n| n.loc.clone())
-        .unwrap_or_else(|| c.loc.clone());
+    let loc = field(c, "name").map(|n| n.loc.clone()).unwrap_or_else(|| c.loc.clone());
     let environment = field(c, "environment")
         .and_then(Value::as_list)
         .unwrap_or_default()
@@ -124,9 +106,7 @@ fn container(c: &Value) -> Container {
             let value = field(e, "value");
             Some(EnvVar {
                 name,
-                loc: value
-                    .map(|x| x.loc.clone())
-                    .unwrap_or_else(|| e.loc.clone()),
+                loc: value.map(|x| x.loc.clone()).unwrap_or_else(|| e.loc.clone()),
                 // A partly known value keeps its known text (`postgres://${…}:5432/db?sslmode=require`).
                 value: match value {
                     None => Field::Unset,
@@ -151,10 +131,9 @@ fn container(c: &Value) -> Container {
                 name,
                 loc: from.map(|x| x.loc.clone()).unwrap_or_else(|| e.loc.clone()),
                 value_from: match from {
-                    Some(x) if !x.contains_unknown() => x
-                        .to_template_string()
-                        .map(Field::Set)
-                        .unwrap_or(Field::Unknown),
+                    Some(x) if !x.contains_unknown() => {
+                        x.to_template_string().map(Field::Set).unwrap_or(Field::Unknown)
+                    }
                     Some(_) => Field::Unknown,
                     None => Field::Unset,
                 },
@@ -172,9 +151,7 @@ fn container(c: &Value) -> Container {
     let options = log.and_then(|l| field(l, "options"));
     let log_group_value = options.and_then(|o| field(o, "awslogs-group"));
     Container {
-        name: field(c, "name")
-            .and_then(Value::to_template_string)
-            .unwrap_or_default(),
+        name: field(c, "name").and_then(Value::to_template_string).unwrap_or_default(),
         loc: loc.clone(),
         image: image(c, &loc),
         environment,
@@ -183,12 +160,8 @@ fn container(c: &Value) -> Container {
         health_check_start_period: health
             .map(|h| attr_i64(h, "startPeriod", &h.loc))
             .unwrap_or_else(|| Attr::unset(loc.clone())),
-        log_driver: log
-            .map(|l| attr_string(l, "logDriver", &l.loc))
-            .unwrap_or_else(|| Attr::unset(loc.clone())),
-        log_group: options
-            .map(|o| attr_string(o, "awslogs-group", &o.loc))
-            .unwrap_or_else(|| Attr::unset(loc.clone())),
+        log_driver: log.map(|l| attr_string(l, "logDriver", &l.loc)).unwrap_or_else(|| Attr::unset(loc.clone())),
+        log_group: options.map(|o| attr_string(o, "awslogs-group", &o.loc)).unwrap_or_else(|| Attr::unset(loc.clone())),
         log_group_refs: log_group_value.map(Value::refs).unwrap_or_default(),
         ports: field(c, "portMappings")
             .and_then(Value::as_list)
@@ -223,20 +196,14 @@ mod tests {
             "secrets": [{"name": "MB_ENCRYPTION_SECRET_KEY", "valueFrom": "arn:aws:secretsmanager:eu-west-1:1:secret:k"}],
             "healthCheck": {"command": ["CMD-SHELL", "curl -f http://localhost:3000/api/health"]},
             "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/aws/ecs/metabase-prod"}}}]);
-        let r = json_resource(
-            "aws_ecs_task_definition.t",
-            json!({"container_definitions": defs.to_string()}),
-        );
+        let r = json_resource("aws_ecs_task_definition.t", json!({"container_definitions": defs.to_string()}));
         let refs = vec![&r];
         let mut d = Deployment::default();
         build(&refs, &mut d);
         let containers = d.task_definitions[0].containers.get().unwrap();
         let c = &containers[0];
         assert_eq!(c.image.get().unwrap(), "metabase/metabase:v0.50.0");
-        assert_eq!(
-            c.env("MB_DB_PASS").unwrap().value,
-            Field::Set("hunter2".into())
-        );
+        assert_eq!(c.env("MB_DB_PASS").unwrap().value, Field::Set("hunter2".into()));
         assert!(c.secret("MB_ENCRYPTION_SECRET_KEY").is_some());
         assert_eq!(c.log_driver.get().unwrap(), "awslogs");
         assert_eq!(c.health_check.get().unwrap().len(), 2);

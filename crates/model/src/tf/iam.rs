@@ -4,37 +4,25 @@
 use super::*;
 
 pub(super) fn build(rs: &[&TfResource], data: &[&TfResource], d: &mut Deployment) {
-    let documents: Vec<&TfResource> = data
-        .iter()
-        .copied()
-        .filter(|r| r.resource_type == "aws_iam_policy_document")
-        .collect();
+    let documents: Vec<&TfResource> =
+        data.iter().copied().filter(|r| r.resource_type == "aws_iam_policy_document").collect();
     for r in of_type(rs, &["aws_iam_policy"]) {
         let document = match field(&r.values, "policy") {
             None => Attr::unset(r.loc.clone()),
             Some(p) => Attr::set(policy(p, &documents, &r.address), p.loc.clone()),
         };
-        d.iam_policies.push(IamPolicy {
-            meta: r.meta(),
-            document,
-        });
+        d.iam_policies.push(IamPolicy { meta: r.meta(), document });
     }
     for r in of_type(rs, &["aws_iam_role"]) {
         let v = &r.values;
         let trust_policy = match field(v, "assume_role_policy") {
             None => Attr::unset(r.loc.clone()),
-            Some(p) => Attr::set(
-                policy(p, &documents, &format!("{} (trust policy)", r.address)),
-                p.loc.clone(),
-            ),
+            Some(p) => Attr::set(policy(p, &documents, &format!("{} (trust policy)", r.address)), p.loc.clone()),
         };
         let inline_policies = v
             .blocks("inline_policy")
             .into_iter()
-            .filter_map(|b| {
-                field(b, "policy")
-                    .map(|p| policy(p, &documents, &format!("{} inline_policy", r.address)))
-            })
+            .filter_map(|b| field(b, "policy").map(|p| policy(p, &documents, &format!("{} inline_policy", r.address))))
             .collect();
         let attached = strings(field(v, "managed_policy_arns"))
             .into_iter()
@@ -60,21 +48,13 @@ pub(super) fn build(rs: &[&TfResource], data: &[&TfResource], d: &mut Deployment
             role.inline_policies.push(doc);
         }
     }
-    for r in of_type(
-        rs,
-        &[
-            "aws_iam_role_policy_attachment",
-            "aws_iam_policy_attachment",
-        ],
-    ) {
+    for r in of_type(rs, &["aws_iam_role_policy_attachment", "aws_iam_policy_attachment"]) {
         let mut roles = keys_of(field(&r.values, "role"));
         roles.extend(keys_of(field(&r.values, "roles")));
         let Some(policy) = key_of(field(&r.values, "policy_arn")) else {
             continue;
         };
-        let loc = field(&r.values, "policy_arn")
-            .map(|p| p.loc.clone())
-            .unwrap_or_else(|| r.loc.clone());
+        let loc = field(&r.values, "policy_arn").map(|p| p.loc.clone()).unwrap_or_else(|| r.loc.clone());
         for key in roles {
             if let Some(role) = find_role(d, std::slice::from_ref(&key)) {
                 role.attached.push(AttachedPolicy {
@@ -88,9 +68,7 @@ pub(super) fn build(rs: &[&TfResource], data: &[&TfResource], d: &mut Deployment
 }
 
 fn find_role<'a>(d: &'a mut Deployment, keys: &[String]) -> Option<&'a mut IamRole> {
-    d.iam_roles
-        .iter_mut()
-        .find(|role| keys.iter().any(|k| role.meta.answers_to(k)))
+    d.iam_roles.iter_mut().find(|role| keys.iter().any(|k| role.meta.answers_to(k)))
 }
 
 /// Reads a policy attribute: a JSON string, a `jsonencode()`d value, or a reference to an
@@ -103,20 +81,12 @@ fn policy(value: &Value, documents: &[&TfResource], origin: &str) -> PolicyDocum
         return doc;
     }
     let refs = value.refs();
-    if let Some(data) = documents
-        .iter()
-        .find(|doc| refs.iter().any(|r| r == &doc.address))
-    {
+    if let Some(data) = documents.iter().find(|doc| refs.iter().any(|r| r == &doc.address)) {
         let mut doc = from_document_data(data);
         doc.origin = format!("{origin} ← {}", data.address);
         return doc;
     }
-    PolicyDocument {
-        loc: value.loc.clone(),
-        origin: origin.to_string(),
-        statements: Vec::new(),
-        unknown: true,
-    }
+    PolicyDocument { loc: value.loc.clone(), origin: origin.to_string(), statements: Vec::new(), unknown: true }
 }
 
 /// The strings of a policy element (a string or a list). A part unknown before apply that
@@ -135,9 +105,7 @@ fn list_or_one(v: Option<&Value>) -> (Vec<String>, bool) {
     for item in items {
         match &item.kind {
             Kind::Unknown(refs) if !refs.is_empty() => out.push(format!("${{{}}}", refs.join(","))),
-            Kind::Partial { refs, .. } if !refs.is_empty() => {
-                out.push(item.partial_text().unwrap_or_default())
-            }
+            Kind::Partial { refs, .. } if !refs.is_empty() => out.push(item.partial_text().unwrap_or_default()),
             Kind::Unknown(_) | Kind::Partial { .. } => unknown = true,
             _ => match item.to_template_string() {
                 Some(s) => out.push(s),
@@ -191,12 +159,7 @@ pub(crate) fn from_json_document(doc: &Value) -> PolicyDocument {
             }
         })
         .collect();
-    PolicyDocument {
-        loc: doc.loc.clone(),
-        origin: String::new(),
-        statements,
-        unknown: false,
-    }
+    PolicyDocument { loc: doc.loc.clone(), origin: String::new(), statements, unknown: false }
 }
 
 /// A policy written as an `aws_iam_policy_document` data source.
@@ -212,9 +175,7 @@ fn from_document_data(data: &TfResource) -> PolicyDocument {
             let mut service_principals = Vec::new();
             let mut other_principals = Vec::new();
             for p in s.blocks("principals") {
-                let kind = field(p, "type")
-                    .and_then(Value::to_template_string)
-                    .unwrap_or_default();
+                let kind = field(p, "type").and_then(Value::to_template_string).unwrap_or_default();
                 let ids = strings(field(p, "identifiers"));
                 if kind == "Service" {
                     service_principals.extend(ids);
@@ -236,12 +197,7 @@ fn from_document_data(data: &TfResource) -> PolicyDocument {
             }
         })
         .collect();
-    PolicyDocument {
-        loc: data.loc.clone(),
-        origin: String::new(),
-        statements,
-        unknown: false,
-    }
+    PolicyDocument { loc: data.loc.clone(), origin: String::new(), statements, unknown: false }
 }
 
 #[cfg(test)]
@@ -254,10 +210,7 @@ mod tests {
     fn policies_attach_to_roles_in_every_form() {
         let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
         let rs = vec![
-            json_resource(
-                "aws_iam_role.exec",
-                json!({"name": "exec", "assume_role_policy": trust.to_string()}),
-            ),
+            json_resource("aws_iam_role.exec", json!({"name": "exec", "assume_role_policy": trust.to_string()})),
             json_resource(
                 "aws_iam_role_policy.p",
                 json!({"role": "exec", "policy": json!({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}).to_string()}),
@@ -271,10 +224,7 @@ mod tests {
         let mut d = Deployment::default();
         build(&refs, &[], &mut d);
         let role = &d.iam_roles[0];
-        assert_eq!(
-            role.trust_policy.get().unwrap().statements[0].service_principals,
-            vec!["ecs-tasks.amazonaws.com"]
-        );
+        assert_eq!(role.trust_policy.get().unwrap().statements[0].service_principals, vec!["ecs-tasks.amazonaws.com"]);
         assert_eq!(role.inline_policies[0].statements[0].actions, vec!["*"]);
         assert!(role.attached[0].policy.ends_with("AdministratorAccess"));
     }

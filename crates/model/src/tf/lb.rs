@@ -46,16 +46,10 @@ pub(super) fn build(rs: &[&TfResource], d: &mut Deployment) {
     for r in of_type(rs, &["aws_lb_target_group", "aws_alb_target_group"]) {
         let v = &r.values;
         let (path, matcher, enabled) = match first_block(v, "health_check") {
-            Some(h) => (
-                attr_string(h, "path", &h.loc),
-                attr_string(h, "matcher", &h.loc),
-                attr_bool(h, "enabled", &h.loc),
-            ),
-            None => (
-                Attr::unset(r.loc.clone()),
-                Attr::unset(r.loc.clone()),
-                Attr::unset(r.loc.clone()),
-            ),
+            Some(h) => {
+                (attr_string(h, "path", &h.loc), attr_string(h, "matcher", &h.loc), attr_bool(h, "enabled", &h.loc))
+            }
+            None => (Attr::unset(r.loc.clone()), Attr::unset(r.loc.clone()), Attr::unset(r.loc.clone())),
         };
         d.target_groups.push(TargetGroup {
             meta: r.meta(),
@@ -77,15 +71,10 @@ fn action(b: &Value) -> Action {
         }
     }
     let redirect = first_block(b, "redirect");
-    let text = |v: Option<&Value>, key: &str| {
-        v.and_then(|r| field(r, key))
-            .and_then(Value::to_template_string)
-    };
+    let text = |v: Option<&Value>, key: &str| v.and_then(|r| field(r, key)).and_then(Value::to_template_string);
     Action {
         loc: b.loc.clone(),
-        action_type: field(b, "type")
-            .and_then(Value::to_template_string)
-            .unwrap_or_default(),
+        action_type: field(b, "type").and_then(Value::to_template_string).unwrap_or_default(),
         target_groups,
         redirect_protocol: text(redirect, "protocol"),
         redirect_port: text(redirect, "port"),

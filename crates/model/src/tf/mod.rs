@@ -46,12 +46,7 @@ impl TfResource {
                 }
             }
         }
-        Meta {
-            address: self.address.clone(),
-            resource_type: self.resource_type.clone(),
-            keys,
-            loc: self.loc.clone(),
-        }
+        Meta { address: self.address.clone(), resource_type: self.resource_type.clone(), keys, loc: self.loc.clone() }
     }
 }
 
@@ -63,6 +58,7 @@ pub struct TfConfig {
     pub outputs: Vec<Output>,
     pub variables: Vec<Variable>,
     pub backend: Option<Backend>,
+    pub settings_loc: Option<Location>,
     pub tfvars: Vec<TfvarsEntry>,
     pub suppressions: Vec<Suppression>,
     pub load_issues: Vec<LoadIssue>,
@@ -76,22 +72,15 @@ pub fn build(config: TfConfig) -> Deployment {
         outputs: config.outputs,
         variables: config.variables,
         backend: config.backend,
+        settings_loc: config.settings_loc,
         tfvars: config.tfvars,
         suppressions: config.suppressions,
         load_issues: config.load_issues,
         errors: config.errors,
         ..Deployment::default()
     };
-    let managed: Vec<&TfResource> = config
-        .resources
-        .iter()
-        .filter(|r| r.mode == Mode::Managed)
-        .collect();
-    let data: Vec<&TfResource> = config
-        .resources
-        .iter()
-        .filter(|r| r.mode == Mode::Data)
-        .collect();
+    let managed: Vec<&TfResource> = config.resources.iter().filter(|r| r.mode == Mode::Managed).collect();
+    let data: Vec<&TfResource> = config.resources.iter().filter(|r| r.mode == Mode::Data).collect();
     network::build(&managed, &mut d);
     lb::build(&managed, &mut d);
     ecs::build(&managed, &mut d);
@@ -107,12 +96,7 @@ pub(crate) fn field<'a>(values: &'a Value, key: &str) -> Option<&'a Value> {
     values.get(key).filter(|v| !v.is_null())
 }
 
-fn attr_with<T>(
-    values: &Value,
-    key: &str,
-    header: &Location,
-    convert: impl Fn(&Value) -> Option<T>,
-) -> Attr<T> {
+fn attr_with<T>(values: &Value, key: &str, header: &Location, convert: impl Fn(&Value) -> Option<T>) -> Attr<T> {
     match field(values, key) {
         None => Attr::unset(header.clone()),
         Some(v) if v.contains_unknown() => Attr::unknown(v.loc.clone()),
@@ -188,10 +172,7 @@ pub(crate) fn of_type<'a>(
     resources: &'a [&'a TfResource],
     types: &'a [&str],
 ) -> impl Iterator<Item = &'a TfResource> + 'a {
-    resources
-        .iter()
-        .copied()
-        .filter(move |r| types.contains(&r.resource_type.as_str()))
+    resources.iter().copied().filter(move |r| types.contains(&r.resource_type.as_str()))
 }
 
 #[cfg(test)]
@@ -204,16 +185,8 @@ pub(crate) mod test_support {
     }
 
     pub fn json_resource(address: &str, json: serde_json::Value) -> TfResource {
-        let resource_type = address
-            .split('.')
-            .find(|p| p.starts_with("aws_"))
-            .unwrap_or("")
-            .to_string();
-        let mode = if address.starts_with("data.") {
-            Mode::Data
-        } else {
-            Mode::Managed
-        };
+        let resource_type = address.split('.').find(|p| p.starts_with("aws_")).unwrap_or("").to_string();
+        let mode = if address.starts_with("data.") { Mode::Data } else { Mode::Managed };
         TfResource {
             address: address.to_string(),
             mode,

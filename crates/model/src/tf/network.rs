@@ -4,10 +4,7 @@ use super::*;
 
 pub(super) fn build(rs: &[&TfResource], d: &mut Deployment) {
     for r in of_type(rs, &["aws_vpc", "aws_default_vpc"]) {
-        d.vpcs.push(Vpc {
-            meta: r.meta(),
-            cidr: attr_string(&r.values, "cidr_block", &r.loc),
-        });
+        d.vpcs.push(Vpc { meta: r.meta(), cidr: attr_string(&r.values, "cidr_block", &r.loc) });
     }
     for r in of_type(rs, &["aws_subnet", "aws_default_subnet"]) {
         d.subnets.push(Subnet {
@@ -18,22 +15,13 @@ pub(super) fn build(rs: &[&TfResource], d: &mut Deployment) {
             map_public_ip_on_launch: attr_bool(&r.values, "map_public_ip_on_launch", &r.loc),
         });
     }
-    for r in of_type(
-        rs,
-        &["aws_internet_gateway", "aws_egress_only_internet_gateway"],
-    ) {
+    for r in of_type(rs, &["aws_internet_gateway", "aws_egress_only_internet_gateway"]) {
         if r.resource_type == "aws_internet_gateway" {
-            d.internet_gateways.push(InternetGateway {
-                meta: r.meta(),
-                vpc: key_of(field(&r.values, "vpc_id")),
-            });
+            d.internet_gateways.push(InternetGateway { meta: r.meta(), vpc: key_of(field(&r.values, "vpc_id")) });
         }
     }
     for r in of_type(rs, &["aws_nat_gateway"]) {
-        d.nat_gateways.push(NatGateway {
-            meta: r.meta(),
-            subnet: key_of(field(&r.values, "subnet_id")),
-        });
+        d.nat_gateways.push(NatGateway { meta: r.meta(), subnet: key_of(field(&r.values, "subnet_id")) });
     }
     build_routes(rs, d);
     for r in of_type(rs, &["aws_vpc_endpoint"]) {
@@ -65,11 +53,7 @@ fn route_from(values: &Value, loc: &Location, d: &Deployment) -> Route {
         .or_else(|| field(values, "destination_ipv6_cidr_block"))
         .and_then(Value::to_template_string);
     let gateway = field(values, "gateway_id");
-    let mut route = Route {
-        loc: loc.clone(),
-        destination,
-        ..Route::default()
-    };
+    let mut route = Route { loc: loc.clone(), destination, ..Route::default() };
     if let Some(g) = gateway {
         let keys = keys_of(Some(g));
         if keys.is_empty() {
@@ -93,12 +77,7 @@ fn route_from(values: &Value, loc: &Location, d: &Deployment) -> Route {
 fn build_routes(rs: &[&TfResource], d: &mut Deployment) {
     let mut tables = Vec::new();
     for r in of_type(rs, &["aws_route_table", "aws_default_route_table"]) {
-        let routes = r
-            .values
-            .blocks("route")
-            .into_iter()
-            .map(|b| route_from(b, &b.loc, d))
-            .collect();
+        let routes = r.values.blocks("route").into_iter().map(|b| route_from(b, &b.loc, d)).collect();
         tables.push(RouteTable {
             meta: r.meta(),
             vpc: key_of(field(&r.values, "vpc_id")),
@@ -110,29 +89,20 @@ fn build_routes(rs: &[&TfResource], d: &mut Deployment) {
     for r in of_type(rs, &["aws_route"]) {
         let route = route_from(&r.values, &r.loc, d);
         let table_keys = keys_of(field(&r.values, "route_table_id"));
-        if let Some(t) = tables
-            .iter_mut()
-            .find(|t| table_keys.iter().any(|k| t.meta.answers_to(k)))
-        {
+        if let Some(t) = tables.iter_mut().find(|t| table_keys.iter().any(|k| t.meta.answers_to(k))) {
             t.routes.push(route);
         }
     }
     for r in of_type(rs, &["aws_route_table_association"]) {
         let table_keys = keys_of(field(&r.values, "route_table_id"));
         let subnets = keys_of(field(&r.values, "subnet_id"));
-        if let Some(t) = tables
-            .iter_mut()
-            .find(|t| table_keys.iter().any(|k| t.meta.answers_to(k)))
-        {
+        if let Some(t) = tables.iter_mut().find(|t| table_keys.iter().any(|k| t.meta.answers_to(k))) {
             t.subnets.extend(subnets);
         }
     }
     for r in of_type(rs, &["aws_main_route_table_association"]) {
         let table_keys = keys_of(field(&r.values, "route_table_id"));
-        if let Some(t) = tables
-            .iter_mut()
-            .find(|t| table_keys.iter().any(|k| t.meta.answers_to(k)))
-        {
+        if let Some(t) = tables.iter_mut().find(|t| table_keys.iter().any(|k| t.meta.answers_to(k))) {
             t.main = true;
         }
     }
@@ -161,15 +131,9 @@ fn port(values: &Value, key: &str, unknown: &mut bool) -> Option<i64> {
 }
 
 /// A rule in the classic shape (inline block or `aws_security_group_rule`).
-fn classic_rule(
-    values: &Value,
-    loc: &Location,
-    direction: Direction,
-    address: Option<String>,
-) -> SgRule {
+fn classic_rule(values: &Value, loc: &Location, direction: Direction, address: Option<String>) -> SgRule {
     let mut ports_unknown = false;
-    let protocol =
-        normalize_protocol(field(values, "protocol").and_then(Value::to_template_string));
+    let protocol = normalize_protocol(field(values, "protocol").and_then(Value::to_template_string));
     let mut from_port = port(values, "from_port", &mut ports_unknown);
     let mut to_port = port(values, "to_port", &mut ports_unknown);
     if protocol == "-1" {
@@ -192,9 +156,7 @@ fn classic_rule(
         to_port,
         cidrs,
         peer_groups,
-        self_referencing: field(values, "self")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
+        self_referencing: field(values, "self").and_then(Value::as_bool).unwrap_or(false),
         prefix_lists: strings(field(values, "prefix_list_ids")),
         peer_unknown,
         ports_unknown,
@@ -209,17 +171,13 @@ fn vpc_rule(r: &TfResource, direction: Direction) -> SgRule {
     let (from_port, to_port) = if protocol == "-1" {
         (None, None)
     } else {
-        (
-            port(v, "from_port", &mut ports_unknown),
-            port(v, "to_port", &mut ports_unknown),
-        )
+        (port(v, "from_port", &mut ports_unknown), port(v, "to_port", &mut ports_unknown))
     };
     let mut cidrs = strings(field(v, "cidr_ipv4"));
     cidrs.extend(strings(field(v, "cidr_ipv6")));
     let peer_groups = keys_of(field(v, "referenced_security_group_id"));
-    let peer_unknown = ["cidr_ipv4", "cidr_ipv6", "referenced_security_group_id"]
-        .iter()
-        .any(|k| has_opaque_unknown(field(v, k)));
+    let peer_unknown =
+        ["cidr_ipv4", "cidr_ipv6", "referenced_security_group_id"].iter().any(|k| has_opaque_unknown(field(v, k)));
     SgRule {
         loc: r.loc.clone(),
         address: Some(r.address.clone()),
@@ -239,10 +197,7 @@ fn vpc_rule(r: &TfResource, direction: Direction) -> SgRule {
 fn build_security_groups(rs: &[&TfResource], d: &mut Deployment) {
     for r in of_type(rs, &["aws_security_group", "aws_default_security_group"]) {
         let mut rules = Vec::new();
-        for (key, direction) in [
-            ("ingress", Direction::Ingress),
-            ("egress", Direction::Egress),
-        ] {
+        for (key, direction) in [("ingress", Direction::Ingress), ("egress", Direction::Egress)] {
             for b in r.values.blocks(key) {
                 rules.push(classic_rule(b, &b.loc, direction, None));
             }
@@ -269,37 +224,23 @@ fn build_security_groups(rs: &[&TfResource], d: &mut Deployment) {
         ("aws_vpc_security_group_egress_rule", Direction::Egress),
     ] {
         for r in rs.iter().filter(|r| r.resource_type == ty) {
-            standalone.push((
-                keys_of(field(&r.values, "security_group_id")),
-                vpc_rule(r, direction),
-            ));
+            standalone.push((keys_of(field(&r.values, "security_group_id")), vpc_rule(r, direction)));
         }
     }
     for (keys, rule) in standalone {
-        match d
-            .security_groups
-            .iter_mut()
-            .find(|g| keys.iter().any(|k| g.meta.answers_to(k)))
-        {
+        match d.security_groups.iter_mut().find(|g| keys.iter().any(|k| g.meta.answers_to(k))) {
             Some(group) => group.rules.push(rule),
             None => {
                 // A rule on a group this configuration does not define (passed in by id): keep it
                 // on a stand-in group so the rules still see it.
-                let address = keys
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| "(unknown security group)".into());
+                let address = keys.first().cloned().unwrap_or_else(|| "(unknown security group)".into());
                 let meta = Meta {
                     address: address.clone(),
                     resource_type: "aws_security_group".into(),
                     keys,
                     loc: rule.loc.clone(),
                 };
-                d.security_groups.push(SecurityGroup {
-                    meta,
-                    rules: vec![rule],
-                    ..SecurityGroup::default()
-                });
+                d.security_groups.push(SecurityGroup { meta, rules: vec![rule], ..SecurityGroup::default() });
             }
         }
     }

@@ -21,10 +21,7 @@ pub(super) fn build(rs: &[&TfResource], d: &mut Deployment) {
         }
         d.db_instances.push(db);
     }
-    for r in of_type(
-        rs,
-        &["aws_db_parameter_group", "aws_rds_cluster_parameter_group"],
-    ) {
+    for r in of_type(rs, &["aws_db_parameter_group", "aws_rds_cluster_parameter_group"]) {
         let parameters = r
             .values
             .blocks("parameter")
@@ -32,18 +29,13 @@ pub(super) fn build(rs: &[&TfResource], d: &mut Deployment) {
             .filter_map(|p| {
                 let name = field(p, "name")?.to_template_string()?;
                 let value = match field(p, "value") {
-                    Some(v) if !v.contains_unknown() => v
-                        .to_template_string()
-                        .map(Field::Set)
-                        .unwrap_or(Field::Unknown),
+                    Some(v) if !v.contains_unknown() => {
+                        v.to_template_string().map(Field::Set).unwrap_or(Field::Unknown)
+                    }
                     Some(_) => Field::Unknown,
                     None => Field::Unset,
                 };
-                Some(DbParameter {
-                    name,
-                    value,
-                    loc: p.loc.clone(),
-                })
+                Some(DbParameter { name, value, loc: p.loc.clone() })
             })
             .collect();
         d.db_parameter_groups.push(DbParameterGroup {
@@ -99,19 +91,11 @@ pub(super) fn build(rs: &[&TfResource], d: &mut Deployment) {
         let keys = keys_of(field(&r.values, "secret_id"));
         let rules = first_block(&r.values, "rotation_rules");
         let schedule = rules.and_then(|b| {
-            field(b, "schedule_expression")
-                .and_then(Value::to_template_string)
-                .or_else(|| {
-                    field(b, "automatically_after_days")
-                        .and_then(Value::to_template_string)
-                        .map(|d| format!("{d} days"))
-                })
+            field(b, "schedule_expression").and_then(Value::to_template_string).or_else(|| {
+                field(b, "automatically_after_days").and_then(Value::to_template_string).map(|d| format!("{d} days"))
+            })
         });
-        if let Some(secret) = d
-            .secrets
-            .iter_mut()
-            .find(|s| keys.iter().any(|k| s.meta.answers_to(k)))
-        {
+        if let Some(secret) = d.secrets.iter_mut().find(|s| keys.iter().any(|k| s.meta.answers_to(k))) {
             secret.rotation = Attr::set(true, r.loc.clone());
             secret.rotation_schedule = schedule;
         }
@@ -146,21 +130,13 @@ pub(super) fn build(rs: &[&TfResource], d: &mut Deployment) {
 fn db_instance(r: &TfResource) -> DbInstance {
     let v = &r.values;
     let cluster = r.resource_type == "aws_rds_cluster";
-    let password_key = if cluster {
-        "master_password"
-    } else {
-        "password"
-    };
-    let password = if field(v, "manage_master_user_password").and_then(Value::as_bool) == Some(true)
-    {
+    let password_key = if cluster { "master_password" } else { "password" };
+    let password = if field(v, "manage_master_user_password").and_then(Value::as_bool) == Some(true) {
         PasswordSource::Managed
     } else if field(v, &format!("{password_key}_wo")).is_some() {
         PasswordSource::WriteOnly
     } else if let Some(p) = field(v, password_key) {
-        PasswordSource::InState {
-            loc: p.loc.clone(),
-            sensitive: p.contains_sensitive() || p.is_unknown(),
-        }
+        PasswordSource::InState { loc: p.loc.clone(), sensitive: p.contains_sensitive() || p.is_unknown() }
     } else {
         PasswordSource::None
     };
@@ -180,11 +156,7 @@ fn db_instance(r: &TfResource) -> DbInstance {
         password,
         parameter_group: key_of(field(
             v,
-            if cluster {
-                "db_cluster_parameter_group_name"
-            } else {
-                "parameter_group_name"
-            },
+            if cluster { "db_cluster_parameter_group_name" } else { "parameter_group_name" },
         )),
         subnet_group: key_of(field(v, "db_subnet_group_name")),
         security_groups,

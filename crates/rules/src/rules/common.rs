@@ -2,30 +2,36 @@
 
 use mbdeploy_model::{Container, Deployment, EcsService, SecurityGroup};
 
-/// Whether a name (variable, environment variable, tfvars key) names a secret.
+/// Whether a name (variable, environment variable, tfvars key) names a secret: judged by its last
+/// word, so `db_password` is one and `db_password_secret_arn` or `secret_rotation_days` are not.
 pub fn looks_secret(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    // Settings about secrets, not secrets: ARNs, ids, names, policies.
-    const NOT_SECRET_SUFFIXES: &[&str] = &[
-        "_arn",
-        "_id",
-        "_ids",
-        "_name",
-        "_length",
-        "_complexity",
-        "_version",
-        "_kms_key",
-        "_rotation_days",
-        "_schedule",
-        "_enabled",
-        "_path",
-    ];
-    if NOT_SECRET_SUFFIXES.iter().any(|s| n.ends_with(s)) {
+    let words: Vec<&str> = n.split(|c: char| c == '_' || c == '-' || c == '.').filter(|w| !w.is_empty()).collect();
+    let Some(last) = words.last() else { return false };
+    // Switches about secrets (`generate_encryption_key`, `manage_master_password`) are not secrets.
+    const SWITCH_VERBS: &[&str] = &["generate", "create", "enable", "use", "manage", "is", "has", "rotate", "skip"];
+    if words.len() > 1 && SWITCH_VERBS.contains(&words[0]) {
         return false;
     }
-    const MARKERS: &[&str] =
-        &["password", "passwd", "secret", "token", "private_key", "api_key", "apikey", "access_key", "credential"];
-    MARKERS.iter().any(|m| n.contains(m)) || n.ends_with("_pass") || n == "pass" || n.ends_with("_pwd")
+    const SECRET_NOUNS: &[&str] =
+        &["password", "passwd", "pass", "pwd", "secret", "token", "credential", "credentials", "apikey", "passphrase"];
+    if SECRET_NOUNS.contains(last) {
+        return true;
+    }
+    // `..._key` is a secret when it is a secret/private/api/access/encryption/signing key.
+    if *last == "key" && words.len() >= 2 {
+        return ["secret", "private", "api", "access", "encryption", "signing", "master"]
+            .contains(&words[words.len() - 2]);
+    }
+    false
+}
+
+/// The address a variable finding names: `var.x`, or `module.m.var.x` inside a module.
+pub fn variable_address(name: &str) -> String {
+    match name.rsplit_once('.') {
+        Some((module, short)) => format!("{module}.var.{short}"),
+        None => format!("var.{name}"),
+    }
 }
 
 /// A connection string with a password in it (`postgres://user:pw@host`).
@@ -106,7 +112,17 @@ mod tests {
         for yes in ["MB_DB_PASS", "metabase_db_password", "db_secret", "api_token", "MB_ENCRYPTION_SECRET_KEY"] {
             assert!(looks_secret(yes), "{yes}");
         }
-        for no in ["MB_DB_USER", "db_password_secret_arn", "MB_PASSWORD_COMPLEXITY", "secret_kms_key", "passenger"] {
+        for no in [
+            "MB_DB_USER",
+            "db_password_secret_arn",
+            "MB_PASSWORD_COMPLEXITY",
+            "secret_kms_key",
+            "passenger",
+            "db_secret_rotation_duration",
+            "secret_recovery_window_in_days",
+            "token_ttl",
+            "generate_encryption_key",
+        ] {
             assert!(!looks_secret(no), "{no}");
         }
     }

@@ -34,16 +34,28 @@ const NAME_MARKERS: &[&str] = &[
     "endpoint",
     "db_address",
     "database_address",
-    "rds",
+    "db_host",
     "password",
     "secret",
     "credential",
     "token",
     "private_key",
-    "connection",
+    "connection_string",
 ];
-const REFERENCE_MARKERS: &[&str] =
-    &["aws_db_instance.", "aws_rds_cluster.", "aws_secretsmanager_", "master_user_secret", "password"];
+
+/// A reference that reads a database address or a secret (ARNs of secrets included).
+fn exposes(reference: &str) -> bool {
+    let db = reference.starts_with("aws_db_instance.")
+        || reference.starts_with("aws_rds_cluster.")
+        || reference.contains(".aws_db_instance.")
+        || reference.contains(".aws_rds_cluster.");
+    (db && (reference.ends_with(".endpoint")
+        || reference.ends_with(".address")
+        || reference.ends_with(".reader_endpoint")))
+        || reference.contains("master_user_secret")
+        || reference.contains("password")
+        || reference.contains("aws_secretsmanager_secret")
+}
 
 fn check(ctx: &mut Ctx) {
     for o in &ctx.d.outputs {
@@ -53,16 +65,21 @@ fn check(ctx: &mut Ctx) {
         let short = o.name.rsplit('.').next().unwrap_or(&o.name).to_ascii_lowercase();
         let by_name =
             NAME_MARKERS.iter().any(|m| short.contains(m)) && !short.ends_with("_url") && !short.contains("alb");
-        let by_reference = o
-            .references
-            .iter()
-            .any(|r| REFERENCE_MARKERS.iter().any(|m| r.contains(m)) && !r.ends_with(".id") && !r.ends_with(".port"));
+        let by_reference = o.references.iter().any(|r| exposes(r));
         if by_name || by_reference {
             ctx.fail(
-                &format!("output.{}", o.name),
+                &output_address(&o.name),
                 &o.loc,
                 format!("output `{short}` exposes database or secret details and is not sensitive"),
             );
         }
+    }
+}
+
+/// `output.x`, or `module.m.output.x` inside a module.
+fn output_address(name: &str) -> String {
+    match name.rsplit_once('.') {
+        Some((module, short)) => format!("{module}.output.{short}"),
+        None => format!("output.{name}"),
     }
 }

@@ -1,6 +1,6 @@
 //! MBD-SEC-004: no secret as a variable default.
 
-use super::common::looks_secret;
+use super::common::{looks_secret, variable_address};
 use crate::{Applies, Ctx, Rule, RuleMeta, Severity};
 
 pub static RULE: Rule = Rule {
@@ -36,7 +36,7 @@ fn check(ctx: &mut Ctx) {
         let short = v.name.rsplit('.').next().unwrap_or(&v.name);
         if looks_secret(short) && v.has_string_default {
             let loc = v.default_loc.clone().unwrap_or_else(|| v.loc.clone());
-            ctx.fail(&format!("var.{}", v.name), &loc, format!("variable `{short}` has a literal default"));
+            ctx.fail(&variable_address(&v.name), &loc, format!("variable `{short}` has a literal default"));
         }
     }
 }

@@ -1,6 +1,6 @@
 //! MBD-SEC-005: variables that carry secrets are marked sensitive.
 
-use super::common::looks_secret;
+use super::common::{looks_secret, variable_address};
 use crate::{Applies, Ctx, Rule, RuleMeta, Severity};
 
 pub static RULE: Rule = Rule {
@@ -33,7 +33,7 @@ fn check(ctx: &mut Ctx) {
     for v in &ctx.d.variables {
         let short = v.name.rsplit('.').next().unwrap_or(&v.name);
         if looks_secret(short) && !v.sensitive {
-            ctx.fail(&format!("var.{}", v.name), &v.loc, format!("variable `{short}` is not marked sensitive"));
+            ctx.fail(&variable_address(&v.name), &v.loc, format!("variable `{short}` is not marked sensitive"));
         }
     }
 }

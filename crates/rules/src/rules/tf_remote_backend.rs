@@ -49,16 +49,12 @@ fn check(ctx: &mut Ctx) {
         return;
     }
     let Some(b) = &d.backend else {
-        // Point at the configuration itself: the first file we know of.
-        let loc = d
-            .variables
-            .iter()
-            .map(|v| &v.loc)
-            .chain(d.outputs.iter().map(|o| &o.loc))
-            .find(|l| l.file.is_some())
-            .cloned()
-            .map(|l| Location::file_only(l.file.unwrap()))
-            .unwrap_or_default();
+        // Point at the `terraform {}` block, or at least at a file of the configuration.
+        let loc = d.settings_loc.clone().unwrap_or_else(|| {
+            let any =
+                d.variables.iter().map(|v| &v.loc).chain(d.outputs.iter().map(|o| &o.loc)).find(|l| l.file.is_some());
+            any.and_then(|l| l.file.clone()).map(Location::file_only).unwrap_or_default()
+        });
         if !d.is_empty() {
             ctx.fail("terraform", &loc, "no backend: state is kept in a local terraform.tfstate file");
         }
