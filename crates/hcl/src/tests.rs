@@ -261,3 +261,43 @@ fn deeply_nested_expressions_do_not_crash() {
         load(&[("chain.tf", &format!("locals {{ l0 = 0 }}\n{chain}resource \"x_y\" \"z\" {{ a = local.l150 }}\n"))]);
     assert_eq!(resource(&cfg, "x_y.z").values.get("a").unwrap().as_f64(), Some(150.0));
 }
+
+/// A small, deterministic stand-in for the fuzz target (which needs nightly): every prefix and
+/// many byte-level mutations of a realistic file must load without panicking.
+#[test]
+fn mutated_inputs_never_panic() {
+    let seed = include_str!("../../../fixtures/document-as-is/ecs.tf");
+    let bytes = seed.as_bytes();
+    let mut state: u64 = 0x9e3779b97f4a7c15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut cases: Vec<Vec<u8>> = (0..bytes.len()).step_by(37).map(|n| bytes[..n].to_vec()).collect();
+    for _ in 0..300 {
+        let mut m = bytes.to_vec();
+        for _ in 0..1 + next() % 8 {
+            let i = (next() as usize) % m.len();
+            match next() % 4 {
+                0 => m[i] = b"{}[]()\"=$%~\n#*/\\:?"[(next() % 17) as usize],
+                1 => {
+                    m.remove(i);
+                }
+                2 => m.insert(i, (next() % 128) as u8),
+                _ => {
+                    let j = (i + (next() as usize % 64)).min(m.len());
+                    let chunk = m[i..j].to_vec();
+                    m.splice(i..i, chunk);
+                }
+            }
+        }
+        cases.push(m);
+    }
+    for case in cases {
+        let text = String::from_utf8_lossy(&case).into_owned();
+        let cfg = load(&[("fuzz.tf", &text)]);
+        let _ = mbdeploy_model::tf::build(cfg);
+    }
+}
