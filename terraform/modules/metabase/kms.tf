@@ -44,13 +44,13 @@ data "aws_iam_policy_document" "kms" {
   }
 
   statement {
-    sid       = "CloudWatchAlarmsPublishToTheEncryptedTopic"
+    sid       = "AlarmsAndEventsPublishToTheEncryptedTopic"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
     resources = ["*"]
 
     principals {
       type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com"]
+      identifiers = ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
     }
 
     condition {

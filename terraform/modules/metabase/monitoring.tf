@@ -28,6 +28,23 @@ data "aws_iam_policy_document" "alarms_topic" {
   }
 
   statement {
+    sid       = "RotationFailureEventsPublish"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alarms.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [aws_cloudwatch_event_rule.db_secret_rotation_failed.arn]
+    }
+  }
+
+  statement {
     sid       = "DenyInsecureTransport"
     effect    = "Deny"
     actions   = ["sns:Publish"]

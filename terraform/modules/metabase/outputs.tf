@@ -115,3 +115,16 @@ output "waf_web_acl_arn" {
   description = "ARN of the WAF web ACL, or null when enable_waf is false."
   value       = var.enable_waf ? aws_wafv2_web_acl.this[0].arn : null
 }
+
+output "db_secret_rotation_schedule" {
+  description = "When the database master secret rotates (UTC schedule expression and window length)."
+  value = {
+    schedule_expression = var.db_secret_rotation_schedule
+    duration            = var.db_secret_rotation_duration
+  }
+}
+
+output "redeploy_state_machine_arn" {
+  description = "ARN of the state machine that redeploys Metabase after a rotation, or null when there is none (IAM authentication mode, or redeploy_on_rotation = false)."
+  value       = one(aws_sfn_state_machine.redeploy[*].arn)
+}

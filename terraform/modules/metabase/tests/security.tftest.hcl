@@ -195,6 +195,18 @@ override_resource {
   values          = { arn = "arn:aws:iam::123456789012:role/metabase-test-ecs-task-role" }
 }
 
+override_resource {
+  target          = aws_sfn_state_machine.redeploy[0]
+  override_during = plan
+  values          = { arn = "arn:aws:states:eu-west-1:123456789012:stateMachine:metabase-test-redeploy-after-rotation" }
+}
+
+override_resource {
+  target          = aws_cloudwatch_event_rule.db_secret_rotation_failed
+  override_during = plan
+  values          = { arn = "arn:aws:events:eu-west-1:123456789012:rule/metabase-test-db-secret-rotation-failed" }
+}
+
 variables {
   name                    = "metabase-test"
   image_tag               = "v0.50.0"
