@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The project's test command (README, "Tests"): the Rust workspace, then the Terraform stack.
+# Everything it needs is installed or started here; it works from any directory.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+export TF_CLI_CONFIG_FILE="$repo/terraform/cli.tfrc"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+status=0
+echo "== Rust: format, lints, tests"
+cargo fmt --all -- --check || { echo "cargo fmt: run 'cargo fmt --all'"; status=1; }
+cargo test --workspace --locked || status=1
+
+echo "== Terraform stack"
+if [ -x scripts/test-stack.sh ]; then
+  bash scripts/test-stack.sh || status=1
+fi
+exit $status
