@@ -4,7 +4,7 @@ use crate::cli::AuditArgs;
 use crate::{config, discover, ExitCode};
 use mbdeploy_hcl::LoadOptions;
 use mbdeploy_model::deployment::LoadError;
-use mbdeploy_model::{Deployment, Location};
+use mbdeploy_model::Deployment;
 use mbdeploy_report::{Format, Report, TextOptions};
 use mbdeploy_rules::{engine, Finding, Severity, Status};
 use std::collections::HashSet;
@@ -60,29 +60,53 @@ pub fn run(args: &AuditArgs) -> Result<ExitCode, String> {
     audit.suppressed.retain(|f| f.severity >= threshold);
 
     let target = plan.as_ref().unwrap_or(&path).display().to_string();
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let color = to_terminal && !args.no_color && std::env::var_os("NO_COLOR").map(|v| v.is_empty()).unwrap_or(true);
-    let rules = mbdeploy_rules::rules::all();
+    let out = Output {
+        format,
+        file: args.output.as_deref(),
+        no_color: args.no_color,
+        threshold,
+        target: &target,
+        source_root: Some(&audited_dir),
+    };
+    render_and_exit(&audit, &out)
+}
+
+/// How and where a finished audit (source, plan or live) is reported.
+pub struct Output<'a> {
+    pub format: Format,
+    pub file: Option<&'a Path>,
+    pub no_color: bool,
+    pub threshold: Severity,
+    /// What was audited, as shown to the user.
+    pub target: &'a str,
+    /// Base directory of the files findings name (none for a live account).
+    pub source_root: Option<&'a Path>,
+}
+
+/// Renders the report, writes it, and returns the exit code. Shared by `audit` and `verify`.
+pub fn render_and_exit(audit: &Audit, out: &Output) -> Result<ExitCode, String> {
+    let to_terminal = out.file.is_none() && std::io::stdout().is_terminal();
+    let color = to_terminal && !out.no_color && std::env::var_os("NO_COLOR").map(|v| v.is_empty()).unwrap_or(true);
     let report = Report {
         tool_version: env!("CARGO_PKG_VERSION"),
-        target: &target,
+        target: out.target,
         source_kind: audit.source_kind,
         findings: &audit.findings,
         suppressed: &audit.suppressed,
         errors: &audit.errors,
-        rules,
-        threshold,
-        source_root: Some(&audited_dir),
+        rules: mbdeploy_rules::rules::all(),
+        threshold: out.threshold,
+        source_root: out.source_root,
     };
-    let rendered = mbdeploy_report::render(format, &report, &TextOptions { color });
-    write_output(args.output.as_deref(), &rendered)?;
-    if format != Format::Text || args.output.is_some() {
+    let rendered = mbdeploy_report::render(out.format, &report, &TextOptions { color });
+    write_output(out.file, &rendered)?;
+    if out.format != Format::Text || out.file.is_some() {
         // Machine formats go to a file or a pipe: say on stderr why the exit code is what it is.
         for e in &audit.errors {
             eprintln!("error: {}: {}", e.loc, e.message);
         }
     }
-    Ok(exit_code(&audit))
+    Ok(exit_code(audit))
 }
 
 fn target(args: &AuditArgs) -> (Option<PathBuf>, PathBuf) {
@@ -112,8 +136,7 @@ pub fn exit_code(audit: &Audit) -> ExitCode {
 fn audit_plan(path: &Path, disabled: &[String]) -> Result<Audit, String> {
     let cfg =
         mbdeploy_plan::load_plan(path).map_err(|e| format!("{}: {}\n  help: {}", path.display(), e.message, e.help))?;
-    let d = mbdeploy_model::tf::build(cfg);
-    Ok(judge(vec![Loaded { deployment: d, prefix: String::new() }], disabled, "plan"))
+    Ok(judge_one(mbdeploy_model::tf::build(cfg), disabled, "plan"))
 }
 
 fn audit_dir(path: &Path, options: &LoadOptions, exclude: &[String], disabled: &[String]) -> Result<Audit, String> {
@@ -161,6 +184,11 @@ fn load_roots(base: &Path, roots: &[PathBuf], options: &LoadOptions) -> Vec<Load
     results.into_iter().map(|(_, l)| l).collect()
 }
 
+/// Runs the rules over one deployment (a live account's, say) as `audit` does over source.
+pub fn judge_one(deployment: Deployment, disabled: &[String], source_kind: &'static str) -> Audit {
+    judge(vec![Loaded { deployment, prefix: String::new() }], disabled, source_kind)
+}
+
 fn judge(loaded: Vec<Loaded>, disabled: &[String], source_kind: &'static str) -> Audit {
     let options = engine::Options { disabled: disabled.to_vec() };
     let mut audit = Audit { findings: Vec::new(), suppressed: Vec::new(), errors: Vec::new(), source_kind };
@@ -193,7 +221,7 @@ fn judge(loaded: Vec<Loaded>, disabled: &[String], source_kind: &'static str) ->
     audit
 }
 
-fn apply_baseline(path: &Path, audit: &mut Audit) -> Result<(), String> {
+pub fn apply_baseline(path: &Path, audit: &mut Audit) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("--baseline {}: {e}", path.display()))?;
     let known = mbdeploy_report::read_baseline(&text).map_err(|e| format!("--baseline {}: {e}", path.display()))?;
     let known: HashSet<String> = known.iter().map(Finding::fingerprint).collect();
@@ -217,9 +245,4 @@ fn write_output(path: Option<&Path>, text: &str) -> Result<(), String> {
             Ok(())
         }
     }
-}
-
-#[allow(dead_code)]
-fn unknown_location() -> Location {
-    Location::default()
 }
