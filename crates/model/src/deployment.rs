@@ -499,6 +499,36 @@ pub struct Alarm {
     pub actions_enabled: Attr<bool>,
 }
 
+// ---------------------------------------------------------------- events and workflows
+
+/// An EventBridge rule (`aws_cloudwatch_event_rule`).
+#[derive(Clone, Debug, Default)]
+pub struct EventRule {
+    pub meta: Meta,
+    /// The event pattern as JSON text (parts unknown before apply written as `${…}` or null).
+    pub pattern: String,
+    /// Resources the pattern refers to (e.g. the secret whose rotation it matches).
+    pub pattern_refs: Vec<String>,
+}
+
+/// An EventBridge target (`aws_cloudwatch_event_target`).
+#[derive(Clone, Debug, Default)]
+pub struct EventTarget {
+    pub meta: Meta,
+    pub rule: Option<String>,
+    /// Key of what it invokes (a state machine, a Lambda function, an ECS cluster...).
+    pub target: Option<String>,
+}
+
+/// A Step Functions state machine (`aws_sfn_state_machine`).
+#[derive(Clone, Debug, Default)]
+pub struct StateMachine {
+    pub meta: Meta,
+    /// The definition as JSON text.
+    pub definition: String,
+    pub definition_refs: Vec<String>,
+}
+
 // ---------------------------------------------------------------- IAM
 
 #[derive(Clone, Debug, Default)]
@@ -652,6 +682,9 @@ pub struct Deployment {
     pub secrets: Vec<Secret>,
     pub log_groups: Vec<LogGroup>,
     pub alarms: Vec<Alarm>,
+    pub event_rules: Vec<EventRule>,
+    pub event_targets: Vec<EventTarget>,
+    pub state_machines: Vec<StateMachine>,
     pub iam_roles: Vec<IamRole>,
     pub iam_policies: Vec<IamPolicy>,
     pub outputs: Vec<Output>,

@@ -108,6 +108,29 @@ pub(super) fn build(rs: &[&TfResource], d: &mut Deployment) {
             kms_key: attr_string(&r.values, "kms_key_id", &r.loc),
         });
     }
+    for r in of_type(rs, &["aws_cloudwatch_event_rule"]) {
+        let pattern = field(&r.values, "event_pattern");
+        d.event_rules.push(EventRule {
+            meta: r.meta(),
+            pattern: pattern.and_then(Value::partial_text).unwrap_or_default(),
+            pattern_refs: pattern.map(Value::refs).unwrap_or_default(),
+        });
+    }
+    for r in of_type(rs, &["aws_cloudwatch_event_target"]) {
+        d.event_targets.push(EventTarget {
+            meta: r.meta(),
+            rule: key_of(field(&r.values, "rule")),
+            target: key_of(field(&r.values, "arn")),
+        });
+    }
+    for r in of_type(rs, &["aws_sfn_state_machine"]) {
+        let definition = field(&r.values, "definition");
+        d.state_machines.push(StateMachine {
+            meta: r.meta(),
+            definition: definition.and_then(Value::partial_text).unwrap_or_default(),
+            definition_refs: definition.map(Value::refs).unwrap_or_default(),
+        });
+    }
     for r in of_type(rs, &["aws_cloudwatch_metric_alarm"]) {
         let v = &r.values;
         let query_namespaces = v

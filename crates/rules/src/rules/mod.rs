@@ -47,6 +47,7 @@ mod sec_no_secret_in_environment;
 mod sec_no_secret_in_tfvars;
 mod sec_no_secret_variable_default;
 mod sec_rds_password_not_in_state;
+mod sec_rotation_redeploys;
 mod sec_secret_variables_sensitive;
 mod sec_secrets_rotated;
 mod sup_suppressions;
@@ -82,6 +83,7 @@ pub fn all() -> &'static [&'static Rule] {
         &sec_secret_variables_sensitive::RULE,
         &sec_secrets_rotated::RULE,
         &sec_no_secret_in_tfvars::RULE,
+        &sec_rotation_redeploys::RULE,
         &rds_storage_encrypted::RULE,
         &rds_force_ssl::RULE,
         &rds_metabase_ssl::RULE,

@@ -30,18 +30,21 @@ output "rds_endpoint" {
     check,
 };
 
-const NAME_MARKERS: &[&str] = &[
-    "endpoint",
-    "db_address",
-    "database_address",
-    "db_host",
-    "password",
-    "secret",
-    "credential",
-    "token",
-    "private_key",
-    "connection_string",
-];
+/// Whether an output's name says it holds a database address or a secret: judged by its last
+/// words (`rds_endpoint`, `db_password`, `encryption_key_secret_arn`; not `db_secret_rotation_schedule`).
+fn name_exposes(name: &str) -> bool {
+    let words: Vec<&str> = name.split('_').filter(|w| !w.is_empty()).collect();
+    let Some(last) = words.last() else { return false };
+    let before = if words.len() >= 2 { words[words.len() - 2] } else { "" };
+    let db = words.iter().any(|w| ["db", "rds", "database", "postgres"].contains(w));
+    match *last {
+        "endpoint" | "password" | "secret" | "token" | "credentials" | "credential" | "passwd" => true,
+        "address" | "host" | "hostname" => db,
+        "arn" | "id" => before == "secret",
+        "string" => before == "connection",
+        _ => super::common::looks_secret(name),
+    }
+}
 
 /// A reference that reads a database address or a secret (ARNs of secrets included).
 fn exposes(reference: &str) -> bool {
@@ -63,8 +66,7 @@ fn check(ctx: &mut Ctx) {
             continue;
         }
         let short = o.name.rsplit('.').next().unwrap_or(&o.name).to_ascii_lowercase();
-        let by_name =
-            NAME_MARKERS.iter().any(|m| short.contains(m)) && !short.ends_with("_url") && !short.contains("alb");
+        let by_name = name_exposes(&short);
         let by_reference = o.references.iter().any(|r| exposes(r));
         if by_name || by_reference {
             ctx.fail(
@@ -81,5 +83,22 @@ fn output_address(name: &str) -> String {
     match name.rsplit_once('.') {
         Some((module, short)) => format!("{module}.output.{short}"),
         None => format!("output.{name}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_exposes;
+
+    #[test]
+    fn output_names() {
+        for yes in ["rds_endpoint", "db_address", "encryption_key_secret_arn", "db_password", "connection_string"] {
+            assert!(name_exposes(yes), "{yes}");
+        }
+        for no in
+            ["alb_dns_name", "url", "db_secret_rotation_schedule", "rds_identifier", "sns_topic_arn", "alb_address"]
+        {
+            assert!(!name_exposes(no), "{no}");
+        }
     }
 }
