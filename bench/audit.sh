@@ -18,7 +18,7 @@ for size in "${sizes[@]}"; do
   for run in 1 2 3; do
     # %e: wall seconds, %M: peak resident set in KiB. Exit 1 (findings) is expected.
     /usr/bin/time -f "%e %M" -o "$out/time.txt" "$bin" audit "$out/corpus" --format json --output "$out/report.json" >/dev/null 2>&1 || true
-    read -r secs kib < "$out/time.txt"
+    read -r secs kib < <(tail -n 1 "$out/time.txt")
     findings=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['findings']))" "$out/report.json")
     echo "corpus: $summary | run $run: ${secs} s wall, $((kib / 1024)) MiB peak RSS, $findings findings"
   done

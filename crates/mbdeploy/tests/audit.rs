@@ -236,3 +236,13 @@ fn rules_and_explain() {
     let text = stdout(&o);
     assert!(text.contains("MBD-NET-010") && text.contains("assign_public_ip = false") && text.contains("§1"));
 }
+
+#[test]
+fn the_readme_lists_every_rule() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let start = readme.find("<!-- rules-table:start").unwrap();
+    let start = start + readme[start..].find('\n').unwrap() + 1;
+    let end = readme.find("<!-- rules-table:end -->").unwrap();
+    let o = mbdeploy(&["rules", "--format", "markdown"], &repo());
+    assert_eq!(&readme[start..end], stdout(&o), "README rules table is stale: paste `mbdeploy rules --format markdown` between the markers");
+}
