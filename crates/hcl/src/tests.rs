@@ -237,6 +237,8 @@ fn bad_inputs_are_clear_errors() {
     std::fs::write(dir.join("bin.tf"), [0u8, 159, 146, 150]).unwrap();
     std::fs::write(dir.join("latin1.tf"), b"# caf\xe9\n").unwrap();
     std::fs::write(dir.join("ok.tf"), "resource \"aws_lb\" \"x\" {}\n").unwrap();
+    // A 50 MB file (sparse: no disk is spent) is refused by size, before reading it.
+    std::fs::File::create(dir.join("huge.tf")).unwrap().set_len(50 * 1000 * 1000).unwrap();
     #[cfg(unix)]
     {
         let _ = std::os::unix::fs::symlink(dir.join("loop.tf"), dir.join("loop.tf"));
@@ -244,6 +246,7 @@ fn bad_inputs_are_clear_errors() {
     let cfg = load_dir(&dir, &LoadOptions::default()).unwrap();
     let messages: Vec<&str> = cfg.errors.iter().map(|e| e.message.as_str()).collect();
     assert!(messages.iter().any(|m| m.contains("binary")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("50.0 MB") && m.contains("limit")), "{messages:?}");
     assert!(messages.iter().any(|m| m.contains("UTF-8")), "{messages:?}");
     #[cfg(unix)]
     assert!(messages.iter().any(|m| m.contains("symbolic links")), "{messages:?}");

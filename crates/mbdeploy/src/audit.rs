@@ -67,6 +67,7 @@ pub fn run(args: &AuditArgs) -> Result<ExitCode, String> {
         threshold,
         target: &target,
         source_root: Some(&audited_dir),
+        disabled: &disabled,
     };
     render_and_exit(&audit, &out)
 }
@@ -81,12 +82,21 @@ pub struct Output<'a> {
     pub target: &'a str,
     /// Base directory of the files findings name (none for a live account).
     pub source_root: Option<&'a Path>,
+    /// Rules that did not run (JUnit must not show them as passed).
+    pub disabled: &'a [String],
 }
 
 /// Renders the report, writes it, and returns the exit code. Shared by `audit` and `verify`.
 pub fn render_and_exit(audit: &Audit, out: &Output) -> Result<ExitCode, String> {
     let to_terminal = out.file.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && !out.no_color && std::env::var_os("NO_COLOR").map(|v| v.is_empty()).unwrap_or(true);
+    let rules_run: Vec<&'static mbdeploy_rules::Rule> = mbdeploy_rules::rules::all()
+        .iter()
+        .copied()
+        .filter(|r| {
+            !out.disabled.iter().any(|d| d.eq_ignore_ascii_case(r.meta.id) || d.eq_ignore_ascii_case(r.meta.name))
+        })
+        .collect();
     let report = Report {
         tool_version: env!("CARGO_PKG_VERSION"),
         target: out.target,
@@ -94,7 +104,7 @@ pub fn render_and_exit(audit: &Audit, out: &Output) -> Result<ExitCode, String> 
         findings: &audit.findings,
         suppressed: &audit.suppressed,
         errors: &audit.errors,
-        rules: mbdeploy_rules::rules::all(),
+        rules: &rules_run,
         threshold: out.threshold,
         source_root: out.source_root,
     };

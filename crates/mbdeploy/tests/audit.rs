@@ -244,5 +244,9 @@ fn the_readme_lists_every_rule() {
     let start = start + readme[start..].find('\n').unwrap() + 1;
     let end = readme.find("<!-- rules-table:end -->").unwrap();
     let o = mbdeploy(&["rules", "--format", "markdown"], &repo());
-    assert_eq!(&readme[start..end], stdout(&o), "README rules table is stale: paste `mbdeploy rules --format markdown` between the markers");
+    assert_eq!(
+        &readme[start..end],
+        stdout(&o),
+        "README rules table is stale: paste `mbdeploy rules --format markdown` between the markers"
+    );
 }

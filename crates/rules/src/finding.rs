@@ -13,7 +13,7 @@ pub enum Status {
     Undetermined,
 }
 
-/// One finding. The JSON schema of `--format json` is this struct (see docs/json-schema.md);
+/// One finding. The JSON schema of `--format json` is this struct (see docs/output-formats.md);
 /// fields are only ever added.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
