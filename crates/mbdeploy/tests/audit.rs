@@ -250,3 +250,24 @@ fn the_readme_lists_every_rule() {
         "README rules table is stale: paste `mbdeploy rules --format markdown` between the markers"
     );
 }
+
+#[test]
+fn a_plan_is_judged_by_the_same_rules_and_its_secrets_never_printed() {
+    let plan = "fixtures/plan/insecure.plan.json";
+    let raw = std::fs::read_to_string(repo().join(plan)).unwrap();
+    let secret = "fixture-planted-secret-1234";
+    assert!(raw.contains(secret), "the fixture must hold the planted secret for this test to mean anything");
+    let o = mbdeploy(&["audit", plan, "--format", "json"], &repo());
+    assert_eq!(o.status.code(), Some(1));
+    let report = json(&o);
+    assert_eq!(report["source"], "plan");
+    let ids = rule_ids(&report);
+    for id in ["MBD-SEC-001", "MBD-NET-010", "MBD-NET-009", "MBD-RDS-001", "MBD-ALB-002", "MBD-OUT-001"] {
+        assert!(ids.contains(id), "{id} missing from {ids:?}");
+    }
+    for format in ["text", "json", "sarif", "junit"] {
+        let o = mbdeploy(&["audit", "--plan", plan, "--format", format], &repo());
+        let all = format!("{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+        assert!(!all.contains(secret), "{format} output contains a sensitive plan value");
+    }
+}

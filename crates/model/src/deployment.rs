@@ -395,6 +395,10 @@ pub struct TaskDefinition {
     pub memory: Attr<String>,
     /// Container definitions; unknown when the whole document is not known before apply.
     pub containers: Attr<Vec<Container>>,
+    /// When the definitions cannot be read (unknown, or sensitive in a plan): what they derive
+    /// from (`var.db_password`, `aws_db_instance.x`) and whether a sensitive value is inside.
+    pub definitions_refs: Vec<String>,
+    pub definitions_sensitive: bool,
 }
 
 // ---------------------------------------------------------------- RDS

@@ -30,6 +30,8 @@ pub(super) fn build(rs: &[&TfResource], d: &mut Deployment) {
             cpu: attr_string(v, "cpu", &r.loc),
             memory: attr_string(v, "memory", &r.loc),
             containers: containers(field(v, "container_definitions"), &r.loc),
+            definitions_refs: field(v, "container_definitions").map(Value::refs).unwrap_or_default(),
+            definitions_sensitive: field(v, "container_definitions").map(Value::contains_sensitive).unwrap_or(false),
         });
     }
 }

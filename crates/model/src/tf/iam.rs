@@ -113,6 +113,7 @@ fn list_or_one(v: Option<&Value>) -> (Vec<String>, bool) {
             },
         }
     }
+    out.dedup();
     (out, unknown)
 }
 

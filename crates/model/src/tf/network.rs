@@ -57,7 +57,8 @@ fn route_from(values: &Value, loc: &Location, d: &Deployment) -> Route {
     if let Some(g) = gateway {
         let keys = keys_of(Some(g));
         if keys.is_empty() {
-            route.target_unknown = true;
+            // An empty string (what providers write for "none") is no target; only an unknown is.
+            route.target_unknown = g.contains_unknown();
         } else if keys.iter().any(|k| is_internet_gateway(k, d)) {
             route.internet_gateway = keys.into_iter().next();
         } else if keys.iter().any(|k| k.starts_with("vpce-")) {
@@ -66,7 +67,7 @@ fn route_from(values: &Value, loc: &Location, d: &Deployment) -> Route {
     }
     if let Some(n) = field(values, "nat_gateway_id") {
         route.nat_gateway = key_of(Some(n));
-        route.target_unknown |= route.nat_gateway.is_none();
+        route.target_unknown |= route.nat_gateway.is_none() && n.contains_unknown();
     }
     if let Some(e) = field(values, "vpc_endpoint_id") {
         route.vpc_endpoint = key_of(Some(e));

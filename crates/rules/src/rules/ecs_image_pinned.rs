@@ -52,6 +52,13 @@ pub fn pin_of(image: &str) -> Pin {
 }
 
 fn check(ctx: &mut Ctx) {
+    for t in ctx.d.task_definitions.iter().filter(|t| t.containers.is_unknown()) {
+        ctx.undetermined(
+            &t.meta.address,
+            &t.containers.loc,
+            "the container definitions are not known before apply: the image cannot be checked",
+        );
+    }
     for (task, c) in containers(ctx.d) {
         let Some(image) = c.image.get() else {
             if c.image.is_unknown() {

@@ -46,6 +46,32 @@ resource "aws_ecs_task_definition" "metabase" {
 };
 
 fn check(ctx: &mut Ctx) {
+    // Definitions that cannot be read (a plan: unknown until apply, or sensitive as a whole) still
+    // show what flows into them: a sensitive value there is stored in the task definition.
+    let d = ctx.d;
+    for t in d.task_definitions.iter().filter(|t| t.containers.get().is_none()) {
+        let sensitive_vars: Vec<&str> = t
+            .definitions_refs
+            .iter()
+            .filter_map(|r| r.strip_prefix("var.").or_else(|| r.split_once(".var.").map(|(_, v)| v)))
+            .filter(|v| d.variables.iter().any(|var| var.sensitive && var.name.rsplit('.').next() == Some(*v)))
+            .collect();
+        if let Some(v) = sensitive_vars.first() {
+            ctx.fail(
+                &t.meta.address,
+                &t.containers.loc,
+                format!(
+                    "the sensitive variable `{v}` flows into `container_definitions`, which is stored in plain text"
+                ),
+            );
+        } else if t.definitions_sensitive {
+            ctx.fail(
+                &t.meta.address,
+                &t.containers.loc,
+                "`container_definitions` holds a sensitive value, which the task definition stores in plain text",
+            );
+        }
+    }
     for (task, c) in containers(ctx.d) {
         for e in &c.environment {
             let has_value = !matches!(&e.value, Field::Set(v) if v.is_empty()) && !matches!(e.value, Field::Unset);
