@@ -60,6 +60,12 @@ module "metabase" {
   image_tag       = var.image_tag
   enable_waf      = var.enable_waf
 
+  # moto 5.2 has no ValidateStateMachineDefinition, which the provider calls
+  # before creating a state machine, so the redeploy-after-rotation wiring is
+  # off here by default; the plan tests of the module cover it. The rotation
+  # schedule itself and the rotation-failure rule are created.
+  redeploy_on_rotation = var.redeploy_on_rotation
+
   # Deletion protection stays on, as in production, and the emulator
   # enforces it. To tear the stack down, turn it off first, exactly as one
   # would for a real stack:

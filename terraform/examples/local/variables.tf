@@ -36,3 +36,9 @@ variable "deletion_protection" {
   type        = bool
   default     = true
 }
+
+variable "redeploy_on_rotation" {
+  description = "Create the redeploy-after-rotation wiring (EventBridge rule, Step Functions state machine, roles). Off by default here: moto 5.2 cannot create state machines through the AWS provider (no ValidateStateMachineDefinition)."
+  type        = bool
+  default     = false
+}
