@@ -91,7 +91,7 @@ resource "aws_ecs_task_definition" "this" {
       name                   = local.container_name
       image                  = local.image
       essential              = true
-      readonlyRootFilesystem = true
+      readonlyRootFilesystem = var.readonly_root_filesystem
 
       portMappings = [
         {

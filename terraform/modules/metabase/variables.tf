@@ -366,6 +366,13 @@ variable "enable_execute_command" {
   nullable    = false
 }
 
+variable "readonly_root_filesystem" {
+  description = "Run the container with a read-only root file system; Metabase writes to task-scoped /tmp and /plugins volumes instead. Turn off only if a custom image must write elsewhere."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "log_retention_days" {
   description = "Retention of the CloudWatch log groups created here (container logs, flow logs, WAF logs)."
   type        = number
