@@ -21,47 +21,6 @@ resource "aws_cloudwatch_log_group" "this" {
   tags = local.tags
 }
 
-locals {
-  # Non-secret settings only. Passwords and keys never appear here: they are
-  # injected from Secrets Manager through `secrets` below, so they are not
-  # visible in the task definition, the console or DescribeTaskDefinition.
-  container_environment = merge(
-    {
-      MB_DB_TYPE   = "postgres"
-      MB_DB_HOST   = aws_db_instance.this.address
-      MB_DB_PORT   = tostring(aws_db_instance.this.port)
-      MB_DB_DBNAME = var.db_name
-      MB_DB_USER   = local.db_user
-      # The URI carries no credentials; Metabase combines it with MB_DB_USER
-      # and MB_DB_PASS. It exists to require TLS to the database (RDS refuses
-      # plain connections too, through rds.force_ssl = 1).
-      MB_DB_CONNECTION_URI = "postgres://${aws_db_instance.this.address}:${aws_db_instance.this.port}/${var.db_name}?sslmode=require"
-      MB_JETTY_PORT        = tostring(local.container_port)
-      MB_SITE_URL          = local.site_url
-      JAVA_OPTS            = local.java_opts
-    },
-    var.db_auth_mode == "iam" ? { MB_DB_AWS_IAM = "true" } : {},
-    var.extra_environment,
-  )
-
-  container_secrets = concat(
-    var.db_auth_mode == "password" ? [
-      {
-        # The RDS-managed master secret is JSON {"username", "password"}; ECS
-        # extracts the password key.
-        name      = "MB_DB_PASS"
-        valueFrom = "${aws_db_instance.this.master_user_secret[0].secret_arn}:password::"
-      },
-    ] : [],
-    [
-      {
-        name      = "MB_ENCRYPTION_SECRET_KEY"
-        valueFrom = aws_secretsmanager_secret.encryption_key.arn
-      },
-    ],
-  )
-}
-
 resource "aws_ecs_task_definition" "this" {
   family                   = var.name
   requires_compatibilities = ["FARGATE"]
@@ -101,8 +60,44 @@ resource "aws_ecs_task_definition" "this" {
         },
       ]
 
-      environment = [for k in sort(keys(local.container_environment)) : { name = k, value = local.container_environment[k] }]
-      secrets     = local.container_secrets
+      # Non-secret settings only. Passwords and keys never appear here: they
+      # are injected from Secrets Manager through `secrets` below, so they are
+      # not visible in the task definition, the console or the ECS API.
+      environment = concat(
+        [
+          { name = "MB_DB_TYPE", value = "postgres" },
+          { name = "MB_DB_HOST", value = aws_db_instance.this.address },
+          { name = "MB_DB_PORT", value = tostring(aws_db_instance.this.port) },
+          { name = "MB_DB_DBNAME", value = var.db_name },
+          { name = "MB_DB_USER", value = local.db_user },
+          # No credentials in the URI: Metabase combines it with MB_DB_USER
+          # and MB_DB_PASS. It exists to require TLS to the database (RDS
+          # also refuses plain connections, through rds.force_ssl = 1).
+          { name = "MB_DB_CONNECTION_URI", value = "postgres://${aws_db_instance.this.address}:${aws_db_instance.this.port}/${var.db_name}?sslmode=require" },
+          { name = "MB_JETTY_PORT", value = tostring(local.container_port) },
+          { name = "MB_SITE_URL", value = local.site_url },
+          { name = "JAVA_OPTS", value = local.java_opts },
+        ],
+        var.db_auth_mode == "iam" ? [{ name = "MB_DB_AWS_IAM", value = "true" }] : [],
+        [for k, v in var.extra_environment : { name = k, value = v }],
+      )
+
+      secrets = concat(
+        var.db_auth_mode == "password" ? [
+          {
+            # The RDS-managed master secret is JSON {"username", "password"};
+            # ECS extracts the password key.
+            name      = "MB_DB_PASS"
+            valueFrom = "${aws_db_instance.this.master_user_secret[0].secret_arn}:password::"
+          },
+        ] : [],
+        [
+          {
+            name      = "MB_ENCRYPTION_SECRET_KEY"
+            valueFrom = aws_secretsmanager_secret.encryption_key.arn
+          },
+        ],
+      )
 
       mountPoints = [
         { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false },
