@@ -251,16 +251,6 @@ run "rotation_window_is_configurable" {
   }
 }
 
-run "bad_rotation_window_is_refused" {
-  command = plan
-
-  variables {
-    db_secret_rotation_duration = "90m"
-  }
-
-  expect_failures = [var.db_secret_rotation_duration]
-}
-
 run "successful_rotation_of_the_db_secret_triggers_a_redeploy" {
   command = plan
 

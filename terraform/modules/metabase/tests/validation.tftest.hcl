@@ -214,128 +214,57 @@ variables {
   generate_encryption_key = false
 }
 
-# Each run gives one bad value and expects the module to refuse it with its
-# own validation message, before anything is planned.
+# Bad values are refused by the module's own validation before anything is
+# planned. Terraform checks every variable and reports each failure, and a
+# run passes only if every variable listed in expect_failures failed, so
+# several independent bad values share one run (the runs stay few because
+# each one costs a full provider start).
 
-run "image_tag_latest_is_refused" {
+run "bad_values_are_refused" {
   command = plan
 
   variables {
-    image_tag = "latest"
-  }
-
-  expect_failures = [var.image_tag]
-}
-
-run "image_tag_empty_is_refused" {
-  command = plan
-
-  variables {
-    image_tag = ""
-  }
-
-  expect_failures = [var.image_tag]
-}
-
-run "image_digest_must_be_sha256" {
-  command = plan
-
-  variables {
-    image_digest = "md5:abc"
-  }
-
-  expect_failures = [var.image_digest]
-}
-
-run "backups_shorter_than_a_week_are_refused" {
-  command = plan
-
-  variables {
-    db_backup_retention_period = 6
-  }
-
-  expect_failures = [var.db_backup_retention_period]
-}
-
-run "short_grace_period_is_refused" {
-  command = plan
-
-  variables {
+    image_tag                         = "latest"
+    image_digest                      = "md5:abc"
+    db_backup_retention_period        = 6
     health_check_grace_period_seconds = 60
+    ssl_policy                        = "ELBSecurityPolicy-2016-08"
+    extra_environment                 = { MB_DB_PASS = "hunter2" }
+    task_role_policy_arns             = ["arn:aws:iam::aws:policy/AdministratorAccess"]
+    task_cpu                          = 1024
+    task_memory                       = 16384
+    site_url                          = "http://metabase.example.com"
+    db_secret_rotation_duration       = "90m"
   }
 
-  expect_failures = [var.health_check_grace_period_seconds]
+  expect_failures = [
+    var.image_tag,
+    var.image_digest,
+    var.db_backup_retention_period,
+    var.health_check_grace_period_seconds,
+    var.ssl_policy,
+    var.extra_environment,
+    var.task_role_policy_arns,
+    var.task_memory,
+    var.site_url,
+    var.db_secret_rotation_duration,
+  ]
 }
 
-run "old_tls_policy_is_refused" {
+run "empty_tag_missing_certificate_and_overridden_settings_are_refused" {
   command = plan
 
   variables {
-    ssl_policy = "ELBSecurityPolicy-2016-08"
-  }
-
-  expect_failures = [var.ssl_policy]
-}
-
-run "secret_in_environment_is_refused" {
-  command = plan
-
-  variables {
-    extra_environment = { MB_DB_PASS = "hunter2" }
-  }
-
-  expect_failures = [var.extra_environment]
-}
-
-run "module_settings_cannot_be_overridden_through_environment" {
-  command = plan
-
-  variables {
+    image_tag         = ""
+    certificate_arn   = null
     extra_environment = { MB_DB_CONNECTION_URI = "postgres://db:5432/metabase" }
   }
 
-  expect_failures = [var.extra_environment]
-}
-
-run "admin_policy_on_task_role_is_refused" {
-  command = plan
-
-  variables {
-    task_role_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
-  }
-
-  expect_failures = [var.task_role_policy_arns]
-}
-
-run "invalid_fargate_size_is_refused" {
-  command = plan
-
-  variables {
-    task_cpu    = 1024
-    task_memory = 16384
-  }
-
-  expect_failures = [var.task_memory]
-}
-
-run "a_certificate_source_is_required" {
-  command = plan
-
-  variables {
-    certificate_arn = null
-  }
-
-  expect_failures = [var.certificate_arn]
-}
-
-run "http_site_url_is_refused" {
-  command = plan
-
-  variables {
-    site_url = "http://metabase.example.com"
-  }
-
-  expect_failures = [var.site_url]
+  expect_failures = [
+    var.image_tag,
+    var.certificate_arn,
+    var.extra_environment,
+  ]
 }
 
 run "iam_auth_needs_metabase_058" {
@@ -347,4 +276,18 @@ run "iam_auth_needs_metabase_058" {
   }
 
   expect_failures = [var.db_auth_mode]
+}
+
+run "iam_auth_accepted_from_metabase_058" {
+  command = plan
+
+  variables {
+    db_auth_mode = "iam"
+    image_tag    = "v1.58.0"
+  }
+
+  assert {
+    condition     = aws_iam_role_policy.task_rds_iam[0].role != null
+    error_message = "IAM mode must be accepted with Metabase 1.58 (Enterprise numbering)."
+  }
 }
