@@ -191,11 +191,7 @@ mod tests {
     fn the_policy_is_read_only() {
         for a in ALL {
             let verb = a.iam.split(':').nth(1).unwrap();
-            assert!(
-                ["Describe", "List", "Get"].iter().any(|p| verb.starts_with(p)),
-                "{} is not a read action",
-                a.iam
-            );
+            assert!(["Describe", "List", "Get"].iter().any(|p| verb.starts_with(p)), "{} is not a read action", a.iam);
             assert!(!a.iam.contains("GetSecretValue"), "the reader never reads secret values");
         }
         let v: serde_json::Value = serde_json::from_str(&iam_policy()).unwrap();

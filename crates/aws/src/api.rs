@@ -14,9 +14,7 @@ use crate::actions::*;
 use aws_sdk_acm::types::CertificateDetail;
 use aws_sdk_cloudwatch::types::MetricAlarm;
 use aws_sdk_cloudwatchlogs::types::LogGroup;
-use aws_sdk_ec2::types::{
-    Filter, InternetGateway, NatGateway, RouteTable, SecurityGroup, Subnet, Vpc, VpcEndpoint,
-};
+use aws_sdk_ec2::types::{Filter, InternetGateway, NatGateway, RouteTable, SecurityGroup, Subnet, Vpc, VpcEndpoint};
 use aws_sdk_ecr::types::{ImageDetail, ImageIdentifier, RegistryScanningConfiguration, Repository};
 use aws_sdk_ecs::types::{Cluster, ClusterField, DesiredStatus, Service, Task, TaskDefinition};
 use aws_sdk_elasticloadbalancingv2::types::{
@@ -175,15 +173,18 @@ impl Aws for SdkAws {
     }
 
     async fn describe_service(&self, cluster: &str, name: &str) -> Res<Option<Service>> {
-        let out =
-            call(&ECS_DESCRIBE_SERVICES, self.ecs.describe_services().cluster(cluster).services(name).send()).await?;
-        Ok(out.services().iter().find(|s| s.status() != Some("INACTIVE")).cloned())
+        let req = self.ecs.describe_services().cluster(cluster).services(name);
+        match call(&ECS_DESCRIBE_SERVICES, req.send()).await {
+            Ok(out) => Ok(out.services().iter().find(|s| s.status() != Some("INACTIVE")).cloned()),
+            // ClusterNotFoundException: no cluster, so no service.
+            Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     async fn describe_task_definition(&self, arn: &str) -> Res<TaskDefinition> {
-        let out =
-            call(&ECS_DESCRIBE_TASK_DEFINITION, self.ecs.describe_task_definition().task_definition(arn).send())
-                .await?;
+        let out = call(&ECS_DESCRIBE_TASK_DEFINITION, self.ecs.describe_task_definition().task_definition(arn).send())
+            .await?;
         out.task_definition().cloned().ok_or_else(|| {
             CallError::new(&ECS_DESCRIBE_TASK_DEFINITION, ErrorKind::NotFound, "", "no task definition returned")
         })
@@ -360,7 +361,8 @@ impl Aws for SdkAws {
         let mut parameters = Vec::new();
         let mut marker = None;
         for _ in 0..MAX_PAGES {
-            let req = self.rds.describe_db_parameters().db_parameter_group_name(group).source("user").set_marker(marker);
+            let req =
+                self.rds.describe_db_parameters().db_parameter_group_name(group).source("user").set_marker(marker);
             let out = call(&RDS_DESCRIBE_DB_PARAMETERS, req.send()).await?;
             parameters.extend(out.parameters().iter().cloned());
             marker = out.marker().map(str::to_string);
@@ -392,9 +394,8 @@ impl Aws for SdkAws {
     }
 
     async fn registry_scanning(&self) -> Res<Option<RegistryScanningConfiguration>> {
-        let out =
-            call(&ECR_GET_REGISTRY_SCANNING_CONFIGURATION, self.ecr.get_registry_scanning_configuration().send())
-                .await?;
+        let out = call(&ECR_GET_REGISTRY_SCANNING_CONFIGURATION, self.ecr.get_registry_scanning_configuration().send())
+            .await?;
         Ok(out.scanning_configuration().cloned())
     }
 

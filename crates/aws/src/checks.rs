@@ -278,7 +278,8 @@ fn rotation(raw: &Raw, now: i64, out: &mut Out) {
     for c in td.container_definitions() {
         for s in c.secrets().iter().filter(|s| s.name() != "MB_ENCRYPTION_SECRET_KEY") {
             let Some(id) = secret_id(s.value_from()) else { continue };
-            let Some(secret) = raw.secrets.iter().find(|x| x.arn() == Some(id.as_str()) || x.name() == Some(id.as_str()))
+            let Some(secret) =
+                raw.secrets.iter().find(|x| x.arn() == Some(id.as_str()) || x.name() == Some(id.as_str()))
             else {
                 continue;
             };
@@ -288,9 +289,10 @@ fn rotation(raw: &Raw, now: i64, out: &mut Out) {
             }
             seen.push(arn.clone());
             let rules = secret.rotation_rules();
-            let Some(period) =
-                period_days(rules.and_then(|r| r.automatically_after_days()), rules.and_then(|r| r.schedule_expression()))
-            else {
+            let Some(period) = period_days(
+                rules.and_then(|r| r.automatically_after_days()),
+                rules.and_then(|r| r.schedule_expression()),
+            ) else {
                 out.undetermined(&ROTATION_HAPPENED, &arn, "the rotation schedule cannot be read as a period".into());
                 continue;
             };
@@ -346,8 +348,7 @@ fn scan_findings(raw: &Raw, out: &mut Out) {
         let counts = detail.image_scan_findings_summary().and_then(|s| s.finding_severity_counts());
         match counts {
             Some(counts) => {
-                let critical: i32 =
-                    counts.iter().filter(|(k, _)| k.as_str() == "CRITICAL").map(|(_, v)| *v).sum();
+                let critical: i32 = counts.iter().filter(|(k, _)| k.as_str() == "CRITICAL").map(|(_, v)| *v).sum();
                 if critical > 0 {
                     out.fail(
                         &NO_CRITICAL_FINDINGS,

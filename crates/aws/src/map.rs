@@ -155,11 +155,8 @@ fn sg_rule(group: &str, p: &IpPermission, direction: Direction) -> SgRule {
         Some("17") | Some("udp") => "udp".into(),
         Some(other) => other.to_string(),
     };
-    let (from_port, to_port) = if protocol == "-1" {
-        (None, None)
-    } else {
-        (p.from_port().map(i64::from), p.to_port().map(i64::from))
-    };
+    let (from_port, to_port) =
+        if protocol == "-1" { (None, None) } else { (p.from_port().map(i64::from), p.to_port().map(i64::from)) };
     let mut cidrs: Vec<String> = p.ip_ranges().iter().filter_map(|r| s(r.cidr_ip())).collect();
     cidrs.extend(p.ipv6_ranges().iter().filter_map(|r| s(r.cidr_ipv6())));
     let peers: Vec<String> = p.user_id_group_pairs().iter().filter_map(|g| s(g.group_id())).collect();
@@ -457,10 +454,8 @@ fn storage(raw: &Raw, d: &mut Deployment) {
     }
     if let Some(c) = &raw.registry_scanning {
         let enhanced = c.scan_type().map(|t| t.as_str() == "ENHANCED").unwrap_or(false);
-        let on_push = c
-            .rules()
-            .iter()
-            .any(|r| matches!(r.scan_frequency().as_str(), "SCAN_ON_PUSH" | "CONTINUOUS_SCAN"));
+        let on_push =
+            c.rules().iter().any(|r| matches!(r.scan_frequency().as_str(), "SCAN_ON_PUSH" | "CONTINUOUS_SCAN"));
         d.ecr_registry_scan_on_push = enhanced || on_push;
     }
     for x in &raw.secrets {
@@ -481,7 +476,8 @@ fn storage(raw: &Raw, d: &mut Deployment) {
     }
     for g in &raw.log_groups {
         let name = g.log_group_name().unwrap_or_default();
-        let arn = g.log_group_arn().map(str::to_string).or_else(|| g.arn().map(|a| a.trim_end_matches(":*").to_string()));
+        let arn =
+            g.log_group_arn().map(str::to_string).or_else(|| g.arn().map(|a| a.trim_end_matches(":*").to_string()));
         let address = arn.clone().unwrap_or_else(|| name.to_string());
         let at = loc(&address);
         d.log_groups.push(LogGroup {
@@ -520,7 +516,9 @@ fn iam(raw: &Raw, d: &mut Deployment) {
         let arn = role.arn();
         let at = loc(arn);
         let trust = match role.assume_role_policy_document() {
-            Some(doc) => Attr::set(policy::document(doc, &format!("{} (trust policy)", role.role_name()), &at), at.clone()),
+            Some(doc) => {
+                Attr::set(policy::document(doc, &format!("{} (trust policy)", role.role_name()), &at), at.clone())
+            }
             None => Attr::unset(at.clone()),
         };
         let mut inline_policies: Vec<PolicyDocument> = rr

@@ -220,12 +220,8 @@ impl<'a, A: Aws> Reader<'a, A> {
 
 /// Reads the deployment called `name` (cluster, service and RDS instance of that name).
 pub async fn read<A: Aws>(api: &A, name: &str, concurrency: usize, progress: Progress<'_>) -> Raw {
-    let reader = Reader {
-        api,
-        raw: RefCell::new(Raw { name: name.to_string(), ..Raw::default() }),
-        concurrency,
-        progress,
-    };
+    let reader =
+        Reader { api, raw: RefCell::new(Raw { name: name.to_string(), ..Raw::default() }), concurrency, progress };
     discover(&reader, name).await;
     reader.raw.into_inner()
 }
@@ -278,7 +274,9 @@ async fn discover<A: Aws>(r: &Reader<'_, A>, name: &str) {
     if service.is_none() && db.is_none() {
         let denied = r.raw.borrow().not_verified.iter().any(|n| n.reason != Reason::NotFound);
         if !denied {
-            r.raw.borrow_mut().errors.push(LoadError {
+            let mut raw = r.raw.borrow_mut();
+            raw.not_verified.retain(|n| n.reason != Reason::NotFound);
+            raw.errors.push(LoadError {
                 loc: Location::default(),
                 message: format!("no deployment named `{name}`: no ECS service `{name}` in cluster `{name}` and no RDS instance `{name}`"),
                 help: "check --name, --region and --profile (the cluster, the service and the RDS instance are all named after the deployment)".into(),
@@ -288,13 +286,23 @@ async fn discover<A: Aws>(r: &Reader<'_, A>, name: &str) {
     }
     if service.is_none() {
         r.record(
-            CallError::new(&crate::actions::ECS_DESCRIBE_SERVICES, ErrorKind::NotFound, "", "the ECS service does not exist"),
+            CallError::new(
+                &crate::actions::ECS_DESCRIBE_SERVICES,
+                ErrorKind::NotFound,
+                "",
+                "the ECS service does not exist",
+            ),
             &format!("service {name} in cluster {name}"),
         );
     }
     if db.is_none() {
         r.record(
-            CallError::new(&crate::actions::RDS_DESCRIBE_DB_INSTANCES, ErrorKind::NotFound, "", "the RDS instance does not exist"),
+            CallError::new(
+                &crate::actions::RDS_DESCRIBE_DB_INSTANCES,
+                ErrorKind::NotFound,
+                "",
+                "the RDS instance does not exist",
+            ),
             name,
         );
     }
@@ -314,8 +322,11 @@ async fn discover<A: Aws>(r: &Reader<'_, A>, name: &str) {
     if let Some(d) = &db {
         group_ids.extend(d.vpc_security_groups().iter().filter_map(|g| g.vpc_security_group_id()).map(str::to_string));
     }
-    let param_group =
-        db.as_ref().and_then(|d| d.db_parameter_groups().first()).and_then(|g| g.db_parameter_group_name()).map(str::to_string);
+    let param_group = db
+        .as_ref()
+        .and_then(|d| d.db_parameter_groups().first())
+        .and_then(|g| g.db_parameter_group_name())
+        .map(str::to_string);
     let master_secret =
         db.as_ref().and_then(|d| d.master_user_secret()).and_then(|s| s.secret_arn()).map(str::to_string);
 
@@ -385,8 +396,7 @@ async fn discover<A: Aws>(r: &Reader<'_, A>, name: &str) {
         (raw.task_definition.clone(), raw.target_groups.clone())
     };
     let lb_arns: Vec<String> = {
-        let mut v: Vec<String> =
-            target_groups.iter().flat_map(|t| t.load_balancer_arns().iter().cloned()).collect();
+        let mut v: Vec<String> = target_groups.iter().flat_map(|t| t.load_balancer_arns().iter().cloned()).collect();
         v.sort();
         v.dedup();
         v

@@ -69,7 +69,12 @@ impl Fake {
     fn gate(&self, action: &'static Action) -> Res<()> {
         self.calls.borrow_mut().push(action.iam);
         if self.denied.contains(&action.iam) {
-            return Err(CallError::new(action, ErrorKind::Denied, "AccessDenied", "not authorized to perform this action"));
+            return Err(CallError::new(
+                action,
+                ErrorKind::Denied,
+                "AccessDenied",
+                "not authorized to perform this action",
+            ));
         }
         if self.failing.contains(&action.iam) {
             return Err(CallError::new(action, ErrorKind::Other, "InternalFailure", "service unavailable"));
@@ -205,12 +210,7 @@ impl Aws for Fake {
     }
     async fn describe_repositories(&self, names: &[String]) -> Res<Vec<ecr::Repository>> {
         self.gate(&ECR_DESCRIBE_REPOSITORIES)?;
-        Ok(self
-            .repositories
-            .iter()
-            .filter(|r| names.iter().any(|n| r.repository_name() == Some(n)))
-            .cloned()
-            .collect())
+        Ok(self.repositories.iter().filter(|r| names.iter().any(|n| r.repository_name() == Some(n))).cloned().collect())
     }
     async fn describe_image(&self, repository: &str, reference: &str) -> Res<Option<ecr::ImageDetail>> {
         self.gate(&ECR_DESCRIBE_IMAGES)?;
@@ -336,9 +336,8 @@ impl Fake {
                 )
                 .build(),
         );
-        let mut awsvpc = ecs::AwsVpcConfiguration::builder()
-            .security_groups(sg_ecs)
-            .assign_public_ip(ecs::AssignPublicIp::Disabled);
+        let mut awsvpc =
+            ecs::AwsVpcConfiguration::builder().security_groups(sg_ecs).assign_public_ip(ecs::AssignPublicIp::Disabled);
         for s in priv_subnets {
             awsvpc = awsvpc.subnets(s);
         }
@@ -628,9 +627,13 @@ impl Fake {
                 .multi_az(true)
                 .iam_database_authentication_enabled(true)
                 .endpoint(rds::Endpoint::builder().port(5432).build())
-                .master_user_secret(rds::MasterUserSecret::builder().secret_arn(&master_secret).secret_status("active").build())
+                .master_user_secret(
+                    rds::MasterUserSecret::builder().secret_arn(&master_secret).secret_status("active").build(),
+                )
                 .db_parameter_groups(
-                    rds::DbParameterGroupStatus::builder().db_parameter_group_name(format!("{name}-postgres16-1")).build(),
+                    rds::DbParameterGroupStatus::builder()
+                        .db_parameter_group_name(format!("{name}-postgres16-1"))
+                        .build(),
                 )
                 .db_subnet_group(
                     rds::DbSubnetGroup::builder()
@@ -656,7 +659,10 @@ impl Fake {
                 .image_tag_mutability(ecr::ImageTagMutability::Immutable)
                 .image_scanning_configuration(ecr::ImageScanningConfiguration::builder().scan_on_push(true).build())
                 .encryption_configuration(
-                    ecr::EncryptionConfiguration::builder().encryption_type(ecr::EncryptionType::Aes256).build().unwrap(),
+                    ecr::EncryptionConfiguration::builder()
+                        .encryption_type(ecr::EncryptionType::Aes256)
+                        .build()
+                        .unwrap(),
                 )
                 .build(),
         );
@@ -681,7 +687,9 @@ impl Fake {
                 .name(format!("rds!db-{name}"))
                 .owning_service("rds")
                 .rotation_enabled(true)
-                .rotation_rules(aws_sdk_secretsmanager::types::RotationRulesType::builder().automatically_after_days(7).build())
+                .rotation_rules(
+                    aws_sdk_secretsmanager::types::RotationRulesType::builder().automatically_after_days(7).build(),
+                )
                 .created_date(DateTime::from_secs(NOW - 100 * DAY))
                 .last_rotated_date(DateTime::from_secs(NOW - 3 * DAY))
                 .build(),

@@ -6,6 +6,7 @@ mod cli;
 mod config;
 mod discover;
 mod rules_cmd;
+mod verify;
 
 use clap::Parser;
 
@@ -29,6 +30,11 @@ fn main() {
         }),
         cli::Command::Rules { format } => rules_cmd::list(&format),
         cli::Command::Explain { rule } => rules_cmd::explain(&rule),
+        cli::Command::Verify(args) => verify::run(&args).unwrap_or_else(|message| {
+            eprintln!("error: {message}");
+            ExitCode::InputError
+        }),
+        cli::Command::IamPolicy => verify::iam_policy(),
     };
     std::process::exit(code as i32);
 }
