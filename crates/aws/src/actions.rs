@@ -28,25 +28,25 @@ macro_rules! actions {
 actions! {
     STS_GET_CALLER_IDENTITY = "sts", "GetCallerIdentity", "sts:GetCallerIdentity", [];
     ECS_DESCRIBE_CLUSTERS = "ecs", "DescribeClusters", "ecs:DescribeClusters", ["ecs_clusters"];
-    ECS_DESCRIBE_SERVICES = "ecs", "DescribeServices", "ecs:DescribeServices", ["ecs_services"];
-    ECS_DESCRIBE_TASK_DEFINITION = "ecs", "DescribeTaskDefinition", "ecs:DescribeTaskDefinition", ["task_definitions"];
+    ECS_DESCRIBE_SERVICES = "ecs", "DescribeServices", "ecs:DescribeServices", ["ecs_services", "task_definitions", "running_tasks", "target_groups", "target_health", "load_balancers", "load_balancer_attributes", "listeners", "listener_rules", "certificates", "security_groups", "subnets", "route_tables", "nat_gateways", "vpc_endpoints", "vpcs", "iam_roles", "iam_policies", "secrets", "log_groups", "ecr_repositories", "ecr_images"];
+    ECS_DESCRIBE_TASK_DEFINITION = "ecs", "DescribeTaskDefinition", "ecs:DescribeTaskDefinition", ["task_definitions", "iam_roles", "iam_policies", "secrets", "log_groups", "ecr_repositories", "ecr_images"];
     ECS_LIST_TASKS = "ecs", "ListTasks", "ecs:ListTasks", ["running_tasks"];
     ECS_DESCRIBE_TASKS = "ecs", "DescribeTasks", "ecs:DescribeTasks", ["running_tasks"];
     EC2_DESCRIBE_VPCS = "ec2", "DescribeVpcs", "ec2:DescribeVpcs", ["vpcs"];
-    EC2_DESCRIBE_SUBNETS = "ec2", "DescribeSubnets", "ec2:DescribeSubnets", ["subnets"];
+    EC2_DESCRIBE_SUBNETS = "ec2", "DescribeSubnets", "ec2:DescribeSubnets", ["subnets", "vpcs", "route_tables", "nat_gateways", "vpc_endpoints", "internet_gateways"];
     EC2_DESCRIBE_ROUTE_TABLES = "ec2", "DescribeRouteTables", "ec2:DescribeRouteTables", ["route_tables"];
     EC2_DESCRIBE_INTERNET_GATEWAYS = "ec2", "DescribeInternetGateways", "ec2:DescribeInternetGateways", ["internet_gateways"];
     EC2_DESCRIBE_NAT_GATEWAYS = "ec2", "DescribeNatGateways", "ec2:DescribeNatGateways", ["nat_gateways"];
     EC2_DESCRIBE_VPC_ENDPOINTS = "ec2", "DescribeVpcEndpoints", "ec2:DescribeVpcEndpoints", ["vpc_endpoints"];
     EC2_DESCRIBE_SECURITY_GROUPS = "ec2", "DescribeSecurityGroups", "ec2:DescribeSecurityGroups", ["security_groups"];
-    ELB_DESCRIBE_TARGET_GROUPS = "elasticloadbalancingv2", "DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroups", ["target_groups", "load_balancers"];
+    ELB_DESCRIBE_TARGET_GROUPS = "elasticloadbalancingv2", "DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroups", ["target_groups", "target_health", "load_balancers", "load_balancer_attributes", "listeners", "listener_rules", "certificates", "security_groups"];
     ELB_DESCRIBE_TARGET_HEALTH = "elasticloadbalancingv2", "DescribeTargetHealth", "elasticloadbalancing:DescribeTargetHealth", ["target_health"];
-    ELB_DESCRIBE_LOAD_BALANCERS = "elasticloadbalancingv2", "DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancers", ["load_balancers"];
+    ELB_DESCRIBE_LOAD_BALANCERS = "elasticloadbalancingv2", "DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancers", ["load_balancers", "load_balancer_attributes", "listeners", "listener_rules", "certificates", "security_groups"];
     ELB_DESCRIBE_LOAD_BALANCER_ATTRIBUTES = "elasticloadbalancingv2", "DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeLoadBalancerAttributes", ["load_balancer_attributes"];
-    ELB_DESCRIBE_LISTENERS = "elasticloadbalancingv2", "DescribeListeners", "elasticloadbalancing:DescribeListeners", ["listeners"];
+    ELB_DESCRIBE_LISTENERS = "elasticloadbalancingv2", "DescribeListeners", "elasticloadbalancing:DescribeListeners", ["listeners", "listener_rules", "certificates"];
     ELB_DESCRIBE_RULES = "elasticloadbalancingv2", "DescribeRules", "elasticloadbalancing:DescribeRules", ["listener_rules"];
     ACM_DESCRIBE_CERTIFICATE = "acm", "DescribeCertificate", "acm:DescribeCertificate", ["certificates"];
-    RDS_DESCRIBE_DB_INSTANCES = "rds", "DescribeDBInstances", "rds:DescribeDBInstances", ["db_instances"];
+    RDS_DESCRIBE_DB_INSTANCES = "rds", "DescribeDBInstances", "rds:DescribeDBInstances", ["db_instances", "db_parameter_groups", "security_groups", "subnets", "route_tables", "secrets"];
     RDS_DESCRIBE_DB_PARAMETERS = "rds", "DescribeDBParameters", "rds:DescribeDBParameters", ["db_parameter_groups"];
     ECR_DESCRIBE_REPOSITORIES = "ecr", "DescribeRepositories", "ecr:DescribeRepositories", ["ecr_repositories"];
     ECR_DESCRIBE_IMAGES = "ecr", "DescribeImages", "ecr:DescribeImages", ["ecr_images"];
@@ -57,7 +57,7 @@ actions! {
     IAM_GET_ROLE = "iam", "GetRole", "iam:GetRole", ["iam_roles"];
     IAM_LIST_ROLE_POLICIES = "iam", "ListRolePolicies", "iam:ListRolePolicies", ["iam_roles"];
     IAM_GET_ROLE_POLICY = "iam", "GetRolePolicy", "iam:GetRolePolicy", ["iam_roles"];
-    IAM_LIST_ATTACHED_ROLE_POLICIES = "iam", "ListAttachedRolePolicies", "iam:ListAttachedRolePolicies", ["iam_roles"];
+    IAM_LIST_ATTACHED_ROLE_POLICIES = "iam", "ListAttachedRolePolicies", "iam:ListAttachedRolePolicies", ["iam_roles", "iam_policies"];
     IAM_GET_POLICY = "iam", "GetPolicy", "iam:GetPolicy", ["iam_policies"];
     IAM_GET_POLICY_VERSION = "iam", "GetPolicyVersion", "iam:GetPolicyVersion", ["iam_policies"];
 }

@@ -19,6 +19,17 @@ use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
 use aws_smithy_types::DateTime;
 use std::cell::RefCell;
 
+/// The SDK's types, for tests outside this crate that build answers (the SDK stays a dependency
+/// of this crate only).
+pub mod sdk {
+    pub use aws_sdk_acm::types as acm;
+    pub use aws_sdk_ec2::types as ec2;
+    pub use aws_sdk_ecr::types as ecr;
+    pub use aws_sdk_ecs::types as ecs;
+    pub use aws_sdk_elasticloadbalancingv2::types as elb;
+    pub use aws_sdk_iam::types as iam;
+}
+
 /// Canned answers.
 #[derive(Clone, Debug, Default)]
 pub struct Fake {
@@ -760,4 +771,11 @@ impl Fake {
     pub fn service_mut(&mut self) -> &mut ecs::Service {
         &mut self.services[0]
     }
+}
+
+/// Reads `name` from a [`Fake`] (on a runtime of its own) as of [`NOW`].
+pub fn read_fake(fake: &Fake, name: &str) -> crate::LiveRead {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
+    let raw = runtime.block_on(crate::read_with(fake, name, 4, &|_| {}));
+    crate::assemble(raw, NOW, crate::CallStats::default(), std::time::Duration::ZERO)
 }
