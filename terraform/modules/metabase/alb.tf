@@ -32,7 +32,10 @@ resource "aws_lb" "this" {
 
 resource "aws_lb_target_group" "this" {
   #checkov:skip=CKV_AWS_378:TLS ends at the ALB; the hop to the task stays inside the VPC's private subnets, where only the ALB group may reach port 3000, and Metabase serves plain HTTP on it.
-  name        = "${var.name}-tg"
+  # A prefix, not a name: with create_before_destroy a replacement target
+  # group must exist next to the old one (target group names are limited to
+  # 32 characters, prefixes to 6).
+  name_prefix = "mb-"
   port        = local.container_port
   protocol    = "HTTP"
   target_type = "ip"

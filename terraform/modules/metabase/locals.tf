@@ -74,7 +74,7 @@ locals {
   # choice rests on known inputs only, never on an ARN that may be unknown
   # until apply.
   create_certificate = var.domain_name != null && var.route53_zone_id != null
-  certificate_arn    = local.create_certificate ? one(aws_acm_certificate_validation.this[*].certificate_arn) : var.certificate_arn
+  certificate_arn    = local.create_certificate ? try(aws_acm_certificate_validation.this[0].certificate_arn, null) : var.certificate_arn
 
   site_host = var.domain_name != null ? var.domain_name : aws_lb.this.dns_name
   site_url  = var.site_url != null ? var.site_url : "https://${local.site_host}"

@@ -126,5 +126,5 @@ output "db_secret_rotation_schedule" {
 
 output "redeploy_state_machine_arn" {
   description = "ARN of the state machine that redeploys Metabase after a rotation, or null when there is none (IAM authentication mode, or redeploy_on_rotation = false)."
-  value       = one(aws_sfn_state_machine.redeploy[*].arn)
+  value       = try(aws_sfn_state_machine.redeploy[0].arn, null)
 }

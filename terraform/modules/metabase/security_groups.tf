@@ -8,7 +8,7 @@
 ################################################################################
 
 resource "aws_security_group" "alb" {
-  name        = "${var.name}-alb"
+  name_prefix = "${var.name}-alb-"
   description = "Metabase ALB: HTTP and HTTPS from the internet, out only to the Metabase tasks"
   vpc_id      = aws_vpc.this.id
 
@@ -20,7 +20,7 @@ resource "aws_security_group" "alb" {
 }
 
 resource "aws_security_group" "ecs" {
-  name        = "${var.name}-ecs-tasks"
+  name_prefix = "${var.name}-ecs-tasks-"
   description = "Metabase tasks: 3000 from the ALB only, out to RDS and to AWS services on 443"
   vpc_id      = aws_vpc.this.id
 
@@ -32,7 +32,7 @@ resource "aws_security_group" "ecs" {
 }
 
 resource "aws_security_group" "rds" {
-  name        = "${var.name}-rds"
+  name_prefix = "${var.name}-rds-"
   description = "Metabase application database: 5432 from the Metabase tasks only"
   vpc_id      = aws_vpc.this.id
 
@@ -46,7 +46,7 @@ resource "aws_security_group" "rds" {
 resource "aws_security_group" "endpoints" {
   count = var.enable_vpc_endpoints ? 1 : 0
 
-  name        = "${var.name}-vpc-endpoints"
+  name_prefix = "${var.name}-vpc-endpoints-"
   description = "Interface VPC endpoints: 443 from the Metabase tasks only"
   vpc_id      = aws_vpc.this.id
 

@@ -7,8 +7,8 @@ variable "name" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name))
-    error_message = "name must be 3-32 characters of lower-case letters, digits and hyphens, start with a letter and not end with a hyphen (it becomes part of RDS, ALB and IAM names)."
+    condition     = can(regex("^[a-z][a-z0-9-]{1,26}[a-z0-9]$", var.name))
+    error_message = "name must be 3-28 characters of lower-case letters, digits and hyphens, start with a letter and not end with a hyphen (it becomes part of the ALB name, limited to 32 characters, and of RDS and IAM names)."
   }
 }
 
