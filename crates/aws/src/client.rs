@@ -83,9 +83,13 @@ impl Intercept for Counter {
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
+        // Named by IAM action (`ecs:DescribeServices`), as in `mbdeploy iam-policy`.
         let name = cfg
             .load::<Metadata>()
-            .map(|m| format!("{}:{}", m.service().to_ascii_lowercase(), m.name()))
+            .map(|m| match crate::actions::ALL.iter().find(|a| a.operation == m.name()) {
+                Some(a) => a.iam.to_string(),
+                None => format!("{}:{}", m.service().to_ascii_lowercase(), m.name()),
+            })
             .unwrap_or_else(|| "unknown".into());
         if let Ok(mut stats) = self.0.lock() {
             *stats.calls.entry(name).or_default() += 1;

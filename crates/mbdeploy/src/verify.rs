@@ -37,7 +37,7 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, String> {
             region: args.region.clone(),
             profile: args.profile.clone(),
             endpoint_url: args.endpoint_url.clone(),
-            ..ConnectOptions::default()
+            ..connect_defaults()?
         },
         concurrency: args.concurrency.max(1),
     };
@@ -84,6 +84,26 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::Findings);
     }
     Ok(code)
+}
+
+/// Retry and timeout settings; MBDEPLOY_AWS_MAX_ATTEMPTS and MBDEPLOY_AWS_ATTEMPT_TIMEOUT_MS
+/// override them (docs/verify.md; the fault tests use them).
+fn connect_defaults() -> Result<ConnectOptions, String> {
+    let mut options = ConnectOptions::default();
+    let number = |var: &str| -> Result<Option<u64>, String> {
+        match std::env::var(var) {
+            Ok(v) => v.trim().parse().map(Some).map_err(|_| format!("{var}={v}: expected a whole number")),
+            Err(_) => Ok(None),
+        }
+    };
+    if let Some(n) = number("MBDEPLOY_AWS_MAX_ATTEMPTS")? {
+        options.max_attempts = n.max(1) as u32;
+    }
+    if let Some(ms) = number("MBDEPLOY_AWS_ATTEMPT_TIMEOUT_MS")? {
+        options.attempt_timeout = std::time::Duration::from_millis(ms.max(1));
+        options.operation_timeout = options.attempt_timeout * options.max_attempts * 2;
+    }
+    Ok(options)
 }
 
 /// `mbdeploy iam-policy`: the read-only policy `verify` needs.
