@@ -312,7 +312,14 @@ if [[ "$APPLIED" == "1" ]]; then
   "$PYTHON" - "$ENDPOINT" <<'EOF'
 import boto3, sys
 kw = dict(endpoint_url=sys.argv[1], region_name="eu-west-1")
-boto3.client("rds", **kw).modify_db_instance(DBInstanceIdentifier="metabase-local", DeletionProtection=False, ApplyImmediately=True)
+rds = boto3.client("rds", **kw)
+# The provider waits for the instance to disappear by resource id, a filter moto ignores: with
+# another instance left in the emulator it would wait forever. Remove the non-compliant one first.
+try:
+    rds.delete_db_instance(DBInstanceIdentifier="metabase-bad", SkipFinalSnapshot=True)
+except rds.exceptions.DBInstanceNotFoundFault:
+    pass
+rds.modify_db_instance(DBInstanceIdentifier="metabase-local", DeletionProtection=False, ApplyImmediately=True)
 elb = boto3.client("elbv2", **kw)
 for lb in elb.describe_load_balancers(Names=["metabase-local-alb"])["LoadBalancers"]:
     elb.modify_load_balancer_attributes(LoadBalancerArn=lb["LoadBalancerArn"], Attributes=[{"Key": "deletion_protection.enabled", "Value": "false"}])
