@@ -271,6 +271,10 @@ if [[ "$APPLIED" == "1" ]]; then
     bash -c "terraform -chdir='$LOCAL' state pull > '$WORK/state.json' && ! grep -qF -- '$KEY_VALUE' '$WORK/state.json'"
   expect_eq "MB_ENCRYPTION_SECRET_KEY secret has no rotation" "false" \
     "$(awsj secretsmanager describe-secret --secret-id metabase-local/mb-encryption-secret-key | jq -r '.RotationEnabled // false')"
+  DB_SECRET_ARN="$(out db_master_secret_arn)" || true
+  expect_eq "rotation-failure rule matches RotationFailed/RotationAbandoned of the database secret only" \
+    "RotationFailed,RotationAbandoned $DB_SECRET_ARN" \
+    "$(awsj events describe-rule --name metabase-local-db-secret-rotation-failed | jq -r '.EventPattern | fromjson | .detail | "\(.eventName | join(",")) \(.additionalEventData.SecretId | join(","))"')"
   check "a failed rotation of the database secret is sent to the alarm topic" \
     bash -c "aws --endpoint-url '$ENDPOINT' --output text events list-targets-by-rule --rule metabase-local-db-secret-rotation-failed --query 'Targets[].Arn' | grep -q ':metabase-local-alarms$'"
 
