@@ -73,6 +73,10 @@ fn target_range(file: &SourceFile, body: &Body, line: u32, depth: usize) -> Opti
                 Structure::Block(b) if depth == 0 && b.ident.as_str() == "resource" && b.labels.len() == 2 => {
                     Some(format!("{}.{}", label(&b.labels[0]), label(&b.labels[1])))
                 }
+                // Above a module call: covers the rule's findings on everything in that module.
+                Structure::Block(b) if depth == 0 && b.ident.as_str() == "module" && b.labels.len() == 1 => {
+                    Some(format!("module.{}", label(&b.labels[0])))
+                }
                 _ => None,
             };
             return Some((first, last, address));
@@ -100,6 +104,14 @@ mod tests {
         assert_eq!(s[0].reason.as_deref(), Some("tasks need a public IP in this sandbox"));
         assert_eq!((s[0].target_first_line, s[0].target_last_line), (2, 4));
         assert_eq!(s[0].target_address.as_deref(), Some("aws_ecs_service.s"));
+    }
+
+    #[test]
+    fn a_comment_above_a_module_call_names_the_module() {
+        let text = "# mbdeploy:ignore MBD-SEC-008 the emulator cannot create state machines\nmodule \"metabase\" {\n  source = \"./m\"\n}\n";
+        let f = SourceFile::new(Arc::from("main.tf"), text.into());
+        let body = hcl_edit::parser::parse_body(text).unwrap();
+        assert_eq!(scan(&f, &body)[0].target_address.as_deref(), Some("module.metabase"));
     }
 
     #[test]

@@ -166,6 +166,14 @@ fn audit_dir(path: &Path, options: &LoadOptions, exclude: &[String], disabled: &
     Ok(judge(loaded, disabled, "terraform"))
 }
 
+/// The audit `up` runs before applying: the directory as one root module, with its config file.
+pub fn audit_for_gate(dir: &Path) -> Result<Audit, String> {
+    let (cfg, _) = config::load(None, dir)?;
+    let cfg_tf = mbdeploy_hcl::load_dir(dir, &LoadOptions::default())
+        .map_err(|e| format!("{}: {}\n  help: {}", dir.display(), e.message, e.help))?;
+    Ok(judge_one(mbdeploy_model::tf::build(cfg_tf), &cfg.disabled_rules, "terraform"))
+}
+
 /// Loads the roots on all cores: each root is independent.
 fn load_roots(base: &Path, roots: &[PathBuf], options: &LoadOptions) -> Vec<Loaded> {
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(roots.len()).max(1);

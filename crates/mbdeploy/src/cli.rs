@@ -29,6 +29,14 @@ pub enum Command {
         /// Rule id or name, e.g. MBD-NET-010 or ecs-no-public-ip.
         rule: String,
     },
+    /// Write a root module that uses the bundled Metabase module (works offline).
+    Init(InitArgs),
+    /// Audit, terraform init/plan/apply, verify, and wait for Metabase to be healthy.
+    ///
+    /// Exit codes: 0 deployed, 1 stopped by findings (or not confirmed), 2 usage error, 3 a step failed.
+    Up(UpArgs),
+    /// Destroy the deployment (`--local`: the one in the local emulator).
+    Down(DownArgs),
     /// Verify a running deployment: read it from the account and judge it with the same rules.
     ///
     /// Exit codes: 0 nothing at or above the threshold, 1 findings or a control not verified
@@ -36,6 +44,93 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Print the least-privilege, read-only IAM policy that `verify` needs.
     IamPolicy,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct InitArgs {
+    /// Directory to write (created if missing). Default: the current directory.
+    pub dir: Option<PathBuf>,
+    /// A root module for the local AWS emulator (moto_server) instead of an AWS account.
+    #[arg(long)]
+    pub local: bool,
+    /// Deployment name, prefixing every resource (default metabase-prod, or metabase-local).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// AWS region (default eu-west-1).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Domain name of Metabase; with --zone-id the certificate is requested and validated.
+    #[arg(long)]
+    pub domain: Option<String>,
+    /// Route 53 hosted zone id of --domain.
+    #[arg(long = "zone-id")]
+    pub zone_id: Option<String>,
+    /// An existing ACM certificate ARN, instead of --domain and --zone-id.
+    #[arg(long = "certificate-arn")]
+    pub certificate_arn: Option<String>,
+    /// Metabase version (image tag); never latest.
+    #[arg(long = "image-tag", default_value = "v0.50.0")]
+    pub image_tag: String,
+    /// Fargate CPU units.
+    #[arg(long, default_value_t = 1024)]
+    pub cpu: u32,
+    /// Fargate memory in MiB.
+    #[arg(long, default_value_t = 2048)]
+    pub memory: u32,
+    /// E-mail address for alarms.
+    #[arg(long = "alarm-email")]
+    pub alarm_email: Option<String>,
+    /// S3 bucket for the Terraform state (create it with terraform/bootstrap).
+    #[arg(long = "state-bucket")]
+    pub state_bucket: Option<String>,
+    /// Replace files that already exist.
+    #[arg(long)]
+    pub force: bool,
+    /// Never prompt, even on a terminal.
+    #[arg(long = "no-input")]
+    pub no_input: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct UpArgs {
+    /// The root module directory (from `mbdeploy init`). Default: the current directory.
+    pub dir: Option<PathBuf>,
+    /// Deploy to the local AWS emulator: starts moto_server on a free loopback port.
+    #[arg(long)]
+    pub local: bool,
+    /// Use this running emulator (a loopback URL) instead of starting one.
+    #[arg(long = "endpoint-url", requires = "local")]
+    pub endpoint_url: Option<String>,
+    /// Leave the emulator running at the end.
+    #[arg(long, requires = "local")]
+    pub keep: bool,
+    /// Apply without asking.
+    #[arg(long = "auto-approve")]
+    pub auto_approve: bool,
+    /// Apply even if the audit finds something at or above the threshold.
+    #[arg(long)]
+    pub force: bool,
+    /// Findings at or above this severity stop the deployment.
+    #[arg(long, default_value = "low")]
+    pub severity: String,
+    /// Seconds to wait for Metabase's /api/health (start-up migrations take minutes).
+    #[arg(long = "wait-timeout", default_value_t = 1200)]
+    pub wait_timeout: u64,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DownArgs {
+    /// The root module directory. Default: the current directory.
+    pub dir: Option<PathBuf>,
+    /// The deployment is in the local emulator.
+    #[arg(long)]
+    pub local: bool,
+    /// The running emulator holding it (from `up --local --keep`).
+    #[arg(long = "endpoint-url", requires = "local")]
+    pub endpoint_url: Option<String>,
+    /// Destroy without asking.
+    #[arg(long = "auto-approve")]
+    pub auto_approve: bool,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -5,8 +5,13 @@ mod audit;
 mod cli;
 mod config;
 mod discover;
+mod emulator;
+mod init;
 mod rules_cmd;
+mod terraform;
+mod up;
 mod verify;
+mod verify_hook;
 
 use clap::Parser;
 
@@ -19,6 +24,8 @@ pub enum ExitCode {
     Findings = 1,
     /// Usage error, unreadable or invalid input.
     InputError = 2,
+    /// `up`/`down`: a step failed (it is named; what came before is kept).
+    StepFailed = 3,
 }
 
 fn main() {
@@ -30,6 +37,9 @@ fn main() {
         }),
         cli::Command::Rules { format } => rules_cmd::list(&format),
         cli::Command::Explain { rule } => rules_cmd::explain(&rule),
+        cli::Command::Init(args) => report_error(init::run(&args)),
+        cli::Command::Up(args) => report_error(up::up(&args)),
+        cli::Command::Down(args) => report_error(up::down(&args)),
         cli::Command::Verify(args) => verify::run(&args).unwrap_or_else(|message| {
             eprintln!("error: {message}");
             ExitCode::InputError
@@ -37,4 +47,11 @@ fn main() {
         cli::Command::IamPolicy => verify::iam_policy(),
     };
     std::process::exit(code as i32);
+}
+
+fn report_error(result: Result<ExitCode, String>) -> ExitCode {
+    result.unwrap_or_else(|message| {
+        eprintln!("error: {message}");
+        ExitCode::InputError
+    })
 }

@@ -72,11 +72,22 @@ fn covering_suppression<'a>(suppressions: &'a [Suppression], f: &Finding) -> Opt
     suppressions.iter().find(|s| {
         s.reason.is_some()
             && (s.rule_id.eq_ignore_ascii_case(&f.rule_id) || s.rule_id.eq_ignore_ascii_case(&f.rule_name))
-            && (s.target_address.as_deref() == Some(f.resource.as_str())
+            && (s.target_address.as_deref().map(|a| covers_address(a, &f.resource)).unwrap_or(false)
                 || (s.loc.file.as_deref() == f.file.as_deref()
                     && f.line >= s.target_first_line
                     && f.line <= s.target_last_line))
     })
+}
+
+/// `aws_lb.x` covers `aws_lb.x` and its instances (`aws_lb.x[0]`); `module.m` covers everything
+/// in that module call.
+fn covers_address(target: &str, resource: &str) -> bool {
+    match resource.strip_prefix(target) {
+        Some(rest) => {
+            rest.is_empty() || rest.starts_with('[') || (target.starts_with("module.") && rest.starts_with('.'))
+        }
+        None => false,
+    }
 }
 
 /// Whether `id` names a rule (by id or name).
@@ -103,4 +114,20 @@ fn sort(findings: &mut [Finding]) {
 /// Counts findings per severity (for summaries).
 pub fn counts(findings: &[Finding]) -> [(Severity, usize); 4] {
     Severity::ALL.map(|s| (s, findings.iter().filter(|f| f.severity == s && f.status == Status::Fail).count()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::covers_address;
+
+    #[test]
+    fn suppression_targets() {
+        assert!(covers_address("aws_lb.x", "aws_lb.x"));
+        assert!(covers_address("aws_lb.x", "aws_lb.x[0]"));
+        assert!(!covers_address("aws_lb.x", "aws_lb.xy"));
+        assert!(covers_address("module.m", "module.m.aws_lb.x"));
+        assert!(covers_address("module.m", "module.m[\"a\"].aws_lb.x"));
+        assert!(!covers_address("module.m", "module.mm.aws_lb.x"));
+        assert!(!covers_address("aws_lb.x", "aws_lb.x.y"));
+    }
 }
