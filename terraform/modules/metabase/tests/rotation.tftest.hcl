@@ -1,7 +1,8 @@
 # Plan-only tests. The real AWS provider is configured with dummy credentials
-# and makes no API call: data sources that would call AWS are overridden, and
-# the identifiers that AWS would only assign at apply time are overridden
-# during plan so that policies and the task definition can be inspected.
+# and makes no API call (every endpoint is a closed loopback port): data
+# sources that would call AWS are overridden, and the identifiers that AWS
+# would only assign at apply time are overridden during plan so that policies
+# and the task definition can be inspected.
 # (Mock providers cannot be used: Terraform 1.11 cannot mock the ephemeral
 # aws_secretsmanager_random_password, whose opening is avoided here with
 # generate_encryption_key = false; the local moto apply covers it.)
@@ -13,6 +14,29 @@ provider "aws" {
   skip_credentials_validation = true
   skip_requesting_account_id  = true
   skip_metadata_api_check     = true
+
+  # Should a test ever make an API call, it fails at once on a closed
+  # loopback port instead of reaching AWS.
+  endpoints {
+    acm            = "http://127.0.0.1:9"
+    cloudwatch     = "http://127.0.0.1:9"
+    ec2            = "http://127.0.0.1:9"
+    ecr            = "http://127.0.0.1:9"
+    ecs            = "http://127.0.0.1:9"
+    elbv2          = "http://127.0.0.1:9"
+    events         = "http://127.0.0.1:9"
+    iam            = "http://127.0.0.1:9"
+    kms            = "http://127.0.0.1:9"
+    logs           = "http://127.0.0.1:9"
+    rds            = "http://127.0.0.1:9"
+    route53        = "http://127.0.0.1:9"
+    s3             = "http://127.0.0.1:9"
+    secretsmanager = "http://127.0.0.1:9"
+    sfn            = "http://127.0.0.1:9"
+    sns            = "http://127.0.0.1:9"
+    sts            = "http://127.0.0.1:9"
+    wafv2          = "http://127.0.0.1:9"
+  }
 }
 
 override_data {
