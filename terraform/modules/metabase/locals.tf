@@ -41,10 +41,9 @@ locals {
   container_name = "metabase"
   container_port = 3000
 
-  # Database settings shared by the task definition, the IAM policies and the
-  # alarms.
+  # PostgreSQL port, shared by the database, its security group rules and the
+  # task environment.
   db_port = 5432
-  db_name = var.db_name
   # In IAM mode Metabase logs in as a database user that holds rds_iam; in
   # password mode it uses the RDS master user, whose password RDS keeps in
   # Secrets Manager.
@@ -78,6 +77,4 @@ locals {
 
   site_host = var.domain_name != null ? var.domain_name : aws_lb.this.dns_name
   site_url  = var.site_url != null ? var.site_url : "https://${local.site_host}"
-
-  log_group_name = "/aws/ecs/${var.name}"
 }
