@@ -279,7 +279,7 @@ fn self_signed_certificate(state_dir: &Path) -> Result<(PathBuf, PathBuf), Strin
         return Ok((cert, key));
     }
     let status = std::process::Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=metabase.local.test"])
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365", "-subj", "/CN=metabase.local.test"])
         .arg("-keyout")
         .arg(&key)
         .arg("-out")

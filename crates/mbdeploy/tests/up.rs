@@ -149,3 +149,33 @@ fn make_executable(p: &Path) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+#[test]
+fn up_local_deploys_verifies_and_cleans_up() {
+    if !(have("terraform") && have("moto_server") && have("openssl") && Path::new("/opt/tf-plugins").is_dir()) {
+        eprintln!("skipped: needs terraform with the provider mirror, moto_server and openssl");
+        return;
+    }
+    let dir = scratch("local");
+    assert_eq!(mbdeploy(&["init", dir.to_str().unwrap(), "--no-input", "--local"], &[]).status.code(), Some(0));
+    let o = mbdeploy(&["up", "--local", dir.to_str().unwrap(), "--auto-approve"], &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    for step in [
+        "[1/6] audit",
+        "[2/6] terraform init",
+        "[3/6] terraform plan",
+        "[4/6] terraform apply",
+        "[5/6] verify",
+        "[6/6] wait",
+    ] {
+        assert!(err.contains(step), "missing {step}: {err}");
+    }
+    assert!(err.contains("Apply complete!"), "{err}");
+    assert!(err.contains("verified metabase-local: no failing control"), "{err}");
+    // The emulator is gone and its stale state set aside; `down --local` then has nothing to do.
+    assert!(!dir.join("terraform.tfstate").exists());
+    let o = mbdeploy(&["down", "--local", dir.to_str().unwrap(), "--auto-approve"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
