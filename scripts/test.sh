@@ -12,8 +12,10 @@ echo "== Rust: format, lints, tests"
 cargo fmt --all -- --check || { echo "cargo fmt: run 'cargo fmt --all'"; status=1; }
 cargo test --workspace --locked || status=1
 
-echo "== Terraform stack"
-if [ -x scripts/test-stack.sh ]; then
-  bash scripts/test-stack.sh || status=1
-fi
+echo "== Terraform stack: fmt, validate, terraform test, checkov, apply to moto_server"
+bash scripts/test-stack.sh || status=1
+
+echo "== Live verification against moto_server: compliant, non-compliant, faults"
+bash scripts/test-live.sh || status=1
+
 exit $status
