@@ -35,7 +35,9 @@ if [[ "$PROFILE" == "release" ]]; then
 else
   cargo build --quiet --locked -p mbdeploy --manifest-path "$ROOT/Cargo.toml"
 fi
-MB="$ROOT/target/$PROFILE/mbdeploy"
+# A copy: other builds in the same tree may replace the binary while this runs.
+cp "$ROOT/target/$PROFILE/mbdeploy" "$WORK/mbdeploy"
+MB="$WORK/mbdeploy"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); mbdeploy $PROFILE build"
 
 PORT="$(free_port)"

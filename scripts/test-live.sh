@@ -80,7 +80,9 @@ if [[ -z "$MOTO_SERVER" ]]; then
 fi
 check "boto3 importable ($PYTHON)" "$PYTHON" -c "import boto3"
 check "cargo build -p mbdeploy" cargo build --quiet --locked -p mbdeploy --manifest-path "$ROOT/Cargo.toml"
-MB="$ROOT/target/debug/mbdeploy"
+# A copy: other builds in the same tree may replace target/debug/mbdeploy while this runs.
+cp "$ROOT/target/debug/mbdeploy" "$WORK/mbdeploy"
+MB="$WORK/mbdeploy"
 
 # --- 1. iam-policy ----------------------------------------------------------------------------
 section "iam-policy"
