@@ -1,5 +1,6 @@
 //! Facts several rules share: which groups belong to what, what looks like a secret.
 
+use crate::Ctx;
 use mbdeploy_model::{Container, Deployment, EcsService, SecurityGroup};
 
 /// Whether a name (variable, environment variable, tfvars key) names a secret: judged by its last
@@ -101,6 +102,43 @@ pub fn container_port(s: &EcsService) -> i64 {
 /// A name for a group in messages.
 pub fn group_name(d: &Deployment, key: &str) -> String {
     d.security_group(key).map(|g| g.meta.address.clone()).unwrap_or_else(|| key.to_string())
+}
+
+/// Judges a group's ingress against "only from `peers` (named `who` in messages), only TCP
+/// `port`": a CIDR, a prefix list, itself or any other group as source fails, as does another port.
+pub fn ingress_only_from(ctx: &mut Ctx, g: &SecurityGroup, peers: &[&SecurityGroup], who: &str, port: i64) {
+    let d = ctx.d;
+    for r in g.ingress() {
+        let at = (&g.meta.address, &r.loc);
+        if !r.cidrs.is_empty() {
+            ctx.fail(
+                at.0,
+                at.1,
+                format!("admits {} from CIDR {}: only {who} may reach it", r.describe_ports(), r.cidrs.join(", ")),
+            );
+            continue;
+        }
+        if r.self_referencing || !r.prefix_lists.is_empty() {
+            ctx.fail(at.0, at.1, format!("admits {} from a source other than {who}", r.describe_ports()));
+            continue;
+        }
+        for peer in r.peer_groups.iter().filter(|p| !is_one_of(peers, p)) {
+            if peers.is_empty() {
+                ctx.undetermined(
+                    at.0,
+                    at.1,
+                    format!("{who} is not in this configuration: cannot tell whether `{peer}` is it"),
+                );
+            } else {
+                ctx.fail(at.0, at.1, format!("admits traffic from `{}`, which is not {who}", group_name(d, peer)));
+            }
+        }
+        if r.ports_unknown || r.peer_unknown {
+            ctx.undetermined(at.0, at.1, "an ingress rule's ports or source are not known before apply");
+        } else if !r.is_exactly_port(port) {
+            ctx.fail(at.0, at.1, format!("admits {}; only TCP {port} is needed", r.describe_ports()));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! MBD-NET-007: ECS tasks accept traffic only from the ALB's group, on the container port.
 
-use super::common::{alb_groups, container_port, group_name, is_one_of};
+use super::common::{alb_groups, container_port, ingress_only_from};
 use crate::{Applies, Ctx, Rule, RuleMeta, Severity};
 
 pub static RULE: Rule = Rule {
@@ -59,56 +59,7 @@ fn check(ctx: &mut Ctx) {
             let Some(g) = d.security_group(key) else {
                 continue;
             };
-            for r in g.ingress() {
-                if !r.cidrs.is_empty() {
-                    ctx.fail(
-                        &g.meta.address,
-                        &r.loc,
-                        format!(
-                            "admits {} from CIDR {}: only the ALB's group may reach the tasks",
-                            r.describe_ports(),
-                            r.cidrs.join(", ")
-                        ),
-                    );
-                    continue;
-                }
-                if r.self_referencing || !r.prefix_lists.is_empty() {
-                    ctx.fail(
-                        &g.meta.address,
-                        &r.loc,
-                        format!("admits {} from a source other than the ALB's group", r.describe_ports()),
-                    );
-                    continue;
-                }
-                for peer in r.peer_groups.iter().filter(|p| !is_one_of(&albs, p)) {
-                    if albs.is_empty() && d.security_group(peer).is_none() {
-                        ctx.undetermined(
-                            &g.meta.address,
-                            &r.loc,
-                            format!("cannot tell whether `{peer}` is the ALB's group"),
-                        );
-                    } else {
-                        ctx.fail(
-                            &g.meta.address,
-                            &r.loc,
-                            format!("admits traffic from `{}`, which is not the ALB's group", group_name(d, peer)),
-                        );
-                    }
-                }
-                if r.ports_unknown || r.peer_unknown {
-                    ctx.undetermined(
-                        &g.meta.address,
-                        &r.loc,
-                        "an ingress rule's ports or source are not known before apply",
-                    );
-                } else if !r.is_exactly_port(port) {
-                    ctx.fail(
-                        &g.meta.address,
-                        &r.loc,
-                        format!("admits {}; only TCP {port} (Metabase) is needed", r.describe_ports()),
-                    );
-                }
-            }
+            ingress_only_from(ctx, g, &albs, "the ALB's group", port);
         }
     }
 }

@@ -1,6 +1,6 @@
 //! MBD-NET-008: RDS accepts traffic only from the ECS tasks' group, on the database port.
 
-use super::common::{ecs_groups, group_name, is_one_of};
+use super::common::{ecs_groups, ingress_only_from};
 use crate::{Applies, Ctx, Rule, RuleMeta, Severity};
 
 pub static RULE: Rule = Rule {
@@ -54,48 +54,7 @@ fn check(ctx: &mut Ctx) {
             let Some(g) = d.security_group(key) else {
                 continue;
             };
-            for r in g.ingress() {
-                if !r.cidrs.is_empty() {
-                    ctx.fail(
-                        &g.meta.address,
-                        &r.loc,
-                        format!(
-                            "admits {} from CIDR {}: only the ECS tasks' group may reach the database",
-                            r.describe_ports(),
-                            r.cidrs.join(", ")
-                        ),
-                    );
-                    continue;
-                }
-                for peer in r.peer_groups.iter().filter(|p| !is_one_of(&ecs, p)) {
-                    if ecs.is_empty() {
-                        ctx.undetermined(
-                            &g.meta.address,
-                            &r.loc,
-                            format!("no ECS service in this configuration: cannot tell whether `{peer}` is its group"),
-                        );
-                    } else {
-                        ctx.fail(
-                            &g.meta.address,
-                            &r.loc,
-                            format!("admits traffic from `{}`, which is not the ECS tasks' group", group_name(d, peer)),
-                        );
-                    }
-                }
-                if r.ports_unknown || r.peer_unknown {
-                    ctx.undetermined(
-                        &g.meta.address,
-                        &r.loc,
-                        "an ingress rule's ports or source are not known before apply",
-                    );
-                } else if !r.is_exactly_port(port) {
-                    ctx.fail(
-                        &g.meta.address,
-                        &r.loc,
-                        format!("admits {}; only TCP {port} is needed", r.describe_ports()),
-                    );
-                }
-            }
+            ingress_only_from(ctx, g, &ecs, "the ECS tasks' group", port);
         }
     }
 }
