@@ -238,13 +238,12 @@ variables {
   generate_encryption_key = false
 }
 
-################################################################################
-# Rotation of the database secret and the redeploy it triggers (issue 7)
-################################################################################
-
-run "db_secret_rotates_in_the_maintenance_window" {
+# Rotation of the database secret in its window, the event rule, the
+# redeploy state machine and its roles, and no rotation of the encryption key.
+run "rotation_schedule_and_redeploy_wiring" {
   command = plan
 
+  # db secret rotates in the maintenance window
   assert {
     condition = (
       aws_secretsmanager_secret_rotation.db.secret_id == "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0a1b2c3d-AbCdEf" &&
@@ -259,25 +258,8 @@ run "db_secret_rotates_in_the_maintenance_window" {
     condition     = output.db_secret_rotation_schedule == { schedule_expression = "cron(0 3 ? * SUN *)", duration = "2h" }
     error_message = "The schedule must be visible as an output."
   }
-}
 
-run "rotation_window_is_configurable" {
-  command = plan
-
-  variables {
-    db_secret_rotation_schedule = "cron(30 1 ? * SAT *)"
-    db_secret_rotation_duration = "3h"
-  }
-
-  assert {
-    condition     = aws_secretsmanager_secret_rotation.db.rotation_rules[0].schedule_expression == "cron(30 1 ? * SAT *)" && aws_secretsmanager_secret_rotation.db.rotation_rules[0].duration == "3h"
-    error_message = "The rotation schedule and window must follow the variables."
-  }
-}
-
-run "successful_rotation_of_the_db_secret_triggers_a_redeploy" {
-  command = plan
-
+  # successful rotation of the db secret triggers a redeploy
   assert {
     condition = jsondecode(aws_cloudwatch_event_rule.db_secret_rotated[0].event_pattern) == {
       source        = ["aws.secretsmanager"]
@@ -312,11 +294,8 @@ run "successful_rotation_of_the_db_secret_triggers_a_redeploy" {
     condition     = jsondecode(data.aws_iam_policy_document.events_assume.json).Statement[0].Principal == { Service = "events.amazonaws.com" }
     error_message = "Only EventBridge may assume the event role."
   }
-}
 
-run "state_machine_forces_a_new_deployment_of_this_service_only" {
-  command = plan
-
+  # state machine forces a new deployment of this service only
   assert {
     condition = (
       jsondecode(aws_sfn_state_machine.redeploy[0].definition).States.ForceNewDeployment.Resource == "arn:aws:states:::aws-sdk:ecs:updateService" &&
@@ -354,11 +333,8 @@ run "state_machine_forces_a_new_deployment_of_this_service_only" {
     condition     = aws_cloudwatch_metric_alarm.redeploy_failed[0].alarm_actions == toset(["arn:aws:sns:eu-west-1:123456789012:metabase-test-alarms"]) && aws_cloudwatch_event_target.rotation_failed.arn == "arn:aws:sns:eu-west-1:123456789012:metabase-test-alarms"
     error_message = "A failed redeploy and a failed rotation must reach the alarm topic."
   }
-}
 
-run "encryption_key_secret_never_rotates" {
-  command = plan
-
+  # encryption key secret never rotates
   assert {
     condition     = aws_secretsmanager_secret_rotation.db.secret_id != aws_secretsmanager_secret.encryption_key.arn
     error_message = "Only the database secret may rotate."
@@ -370,6 +346,21 @@ run "encryption_key_secret_never_rotates" {
   }
 }
 
+run "rotation_window_is_configurable" {
+  command = plan
+
+  variables {
+    db_secret_rotation_schedule = "cron(30 1 ? * SAT *)"
+    db_secret_rotation_duration = "3h"
+  }
+
+  # rotation window is configurable
+  assert {
+    condition     = aws_secretsmanager_secret_rotation.db.rotation_rules[0].schedule_expression == "cron(30 1 ? * SAT *)" && aws_secretsmanager_secret_rotation.db.rotation_rules[0].duration == "3h"
+    error_message = "The rotation schedule and window must follow the variables."
+  }
+}
+
 run "no_redeploy_wiring_when_switched_off" {
   command = plan
 
@@ -377,16 +368,14 @@ run "no_redeploy_wiring_when_switched_off" {
     redeploy_on_rotation = false
   }
 
+  # no redeploy wiring when switched off
   assert {
     condition     = length(aws_sfn_state_machine.redeploy) == 0 && length(aws_cloudwatch_event_rule.db_secret_rotated) == 0 && output.redeploy_state_machine_arn == null
     error_message = "redeploy_on_rotation = false must remove the redeploy wiring."
   }
 }
 
-################################################################################
-# IAM database authentication mode
-################################################################################
-
+# IAM database authentication mode.
 run "iam_auth_mode_has_no_password_at_all" {
   command = plan
 
@@ -396,6 +385,7 @@ run "iam_auth_mode_has_no_password_at_all" {
     db_iam_username = "metabase_iam"
   }
 
+  # iam auth mode has no password at all
   assert {
     condition     = [for s in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].secrets : s.name] == ["MB_ENCRYPTION_SECRET_KEY"]
     error_message = "In IAM mode no database password may be injected."

@@ -238,13 +238,12 @@ variables {
   generate_encryption_key = false
 }
 
-################################################################################
-# Network
-################################################################################
-
-run "network_is_private_by_default" {
+# Network: private tasks and database, the document's CIDRs, NAT per AZ,
+# endpoints, flow logs; and the exact rules of each security group.
+run "network_and_security_groups" {
   command = plan
 
+  # network is private by default
   assert {
     condition     = aws_ecs_service.this.network_configuration[0].assign_public_ip == false
     error_message = "ECS tasks must not get a public IP."
@@ -304,15 +303,8 @@ run "network_is_private_by_default" {
     condition     = length(aws_flow_log.this) == 1 && aws_flow_log.this[0].traffic_type == "ALL"
     error_message = "VPC flow logs must be on by default."
   }
-}
 
-################################################################################
-# Security groups: the exact rules of each group
-################################################################################
-
-run "security_group_rules_are_exact" {
-  command = plan
-
+  # security group rules are exact
   # ALB: in 80 and 443 from anywhere, out only 3000 to the ECS group.
   assert {
     condition = toset([
@@ -410,13 +402,16 @@ run "security_group_rules_are_exact" {
   }
 }
 
-################################################################################
-# Load balancer
-################################################################################
-
-run "alb_redirects_http_and_uses_modern_tls" {
+# The redirect and TLS policy, safe deployments, secrets by reference only,
+# and least-privilege roles.
+run "load_balancer_ecs_and_iam" {
   command = plan
 
+  variables {
+    extra_environment = { MB_SITE_NAME = "Test" }
+  }
+
+  # alb redirects http and uses modern tls
   assert {
     condition = (
       aws_lb_listener.http.port == 80 &&
@@ -480,15 +475,8 @@ run "alb_redirects_http_and_uses_modern_tls" {
     condition     = anytrue([for st in data.aws_iam_policy_document.access_logs[0].statement : st.effect == "Deny" && anytrue([for c in st.condition : c.variable == "aws:SecureTransport" && contains(c.values, "false")])])
     error_message = "The access log bucket must refuse requests without TLS."
   }
-}
 
-################################################################################
-# ECS
-################################################################################
-
-run "ecs_service_deploys_safely" {
-  command = plan
-
+  # ecs service deploys safely
   assert {
     condition     = aws_ecs_service.this.deployment_minimum_healthy_percent == 0 && aws_ecs_service.this.deployment_maximum_percent == 100
     error_message = "Deployments must stop the old task before starting the new one (0/100) so two Metabase versions never migrate one database."
@@ -528,15 +516,8 @@ run "ecs_service_deploys_safely" {
     condition     = aws_cloudwatch_log_group.this.name == "/aws/ecs/metabase-test" && aws_cloudwatch_log_group.this.retention_in_days == 365 && aws_cloudwatch_log_group.this.kms_key_id != null
     error_message = "Container logs must go to /aws/ecs/<name>, encrypted, kept a year by default."
   }
-}
 
-run "task_definition_passes_secrets_by_reference_only" {
-  command = plan
-
-  variables {
-    extra_environment = { MB_SITE_NAME = "Test" }
-  }
-
+  # task definition passes secrets by reference only
   assert {
     condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].image == "123456789012.dkr.ecr.eu-west-1.amazonaws.com/metabase_repo:v0.50.0"
     error_message = "The image must be the ECR repository URL with the pinned tag."
@@ -592,28 +573,8 @@ run "task_definition_passes_secrets_by_reference_only" {
     )
     error_message = "The container must listen on 3000, log with awslogs to its group, check /api/health with a start period, and run with a read-only root."
   }
-}
 
-run "image_digest_pins_the_image" {
-  command = plan
-
-  variables {
-    image_digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-  }
-
-  assert {
-    condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].image == "123456789012.dkr.ecr.eu-west-1.amazonaws.com/metabase_repo@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-    error_message = "With a digest the task must pull <repository>@<digest>."
-  }
-}
-
-################################################################################
-# IAM
-################################################################################
-
-run "iam_is_least_privilege" {
-  command = plan
-
+  # iam is least privilege
   assert {
     condition = (
       jsondecode(data.aws_iam_policy_document.ecs_tasks_assume.json).Statement[0].Principal == { Service = "ecs-tasks.amazonaws.com" } &&
@@ -657,13 +618,11 @@ run "iam_is_least_privilege" {
   }
 }
 
-################################################################################
-# Data protection
-################################################################################
-
-run "database_is_encrypted_backed_up_and_private" {
+# Encryption, backups, the registry, alarms and sensitive outputs.
+run "data_protection_monitoring_and_outputs" {
   command = plan
 
+  # database is encrypted backed up and private
   assert {
     condition = (
       aws_db_instance.this.engine == "postgres" &&
@@ -710,11 +669,8 @@ run "database_is_encrypted_backed_up_and_private" {
     condition     = aws_kms_key.this.enable_key_rotation == true
     error_message = "The stack's KMS key must rotate."
   }
-}
 
-run "secrets_and_registry_are_protected" {
-  command = plan
-
+  # secrets and registry are protected
   assert {
     condition     = aws_secretsmanager_secret.encryption_key.kms_key_id != null && aws_secretsmanager_secret.encryption_key.recovery_window_in_days >= 7
     error_message = "The encryption key secret must be KMS-encrypted and recoverable after deletion."
@@ -735,15 +691,8 @@ run "secrets_and_registry_are_protected" {
     condition     = aws_sns_topic.alarms.kms_master_key_id != null
     error_message = "The alarm topic must be encrypted."
   }
-}
 
-################################################################################
-# Monitoring and outputs
-################################################################################
-
-run "alarms_notify_and_outputs_hide_secrets" {
-  command = plan
-
+  # alarms notify and outputs hide secrets
   assert {
     condition = alltrue([
       for a in [
@@ -776,5 +725,19 @@ run "alarms_notify_and_outputs_hide_secrets" {
   assert {
     condition     = !issensitive(output.url) && output.url == "https://metabase-test-alb-123456.eu-west-1.elb.amazonaws.com"
     error_message = "The URL output must be the https site URL."
+  }
+}
+
+run "image_digest_pins_the_image" {
+  command = plan
+
+  variables {
+    image_digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+  }
+
+  # image digest pins the image
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].image == "123456789012.dkr.ecr.eu-west-1.amazonaws.com/metabase_repo@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+    error_message = "With a digest the task must pull <repository>@<digest>."
   }
 }
