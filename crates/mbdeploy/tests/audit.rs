@@ -271,3 +271,39 @@ fn a_plan_is_judged_by_the_same_rules_and_its_secrets_never_printed() {
         assert!(!all.contains(secret), "{format} output contains a sensitive plan value");
     }
 }
+
+#[test]
+fn the_production_stack_applies_every_measure() {
+    let o = mbdeploy(
+        &[
+            "audit",
+            "terraform/examples/production",
+            "--var-file",
+            "terraform/examples/production/terraform.tfvars.example",
+            "--format",
+            "json",
+        ],
+        &repo(),
+    );
+    let report = json(&o);
+    assert_eq!(
+        report["findings"].as_array().unwrap().len(),
+        0,
+        "{}",
+        serde_json::to_string_pretty(&report["findings"]).unwrap()
+    );
+    assert_eq!(report["errors"].as_array().unwrap().len(), 0);
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn the_local_example_is_clean_with_each_emulator_exception_justified() {
+    let report = json(&mbdeploy(&["audit", "terraform/examples/local", "--format", "json"], &repo()));
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{}", report["findings"]);
+    let suppressed: BTreeSet<String> =
+        report["suppressed"].as_array().unwrap().iter().map(|f| f["rule_id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(
+        suppressed,
+        BTreeSet::from(["MBD-SEC-008".to_string(), "MBD-NET-004".to_string(), "MBD-TF-001".to_string()])
+    );
+}

@@ -1,3 +1,4 @@
+# mbdeploy:ignore MBD-TF-001 emulator only: the state describes throw-away resources in moto_server and holds no real secret
 terraform {
   required_version = ">= 1.11"
 
