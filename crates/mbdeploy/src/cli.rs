@@ -44,6 +44,110 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Print the least-privilege, read-only IAM policy that `verify` needs.
     IamPolicy,
+    /// Show the running deployment: service, deployments, events, tasks, targets, database and
+    /// Metabase's /api/health.
+    ///
+    /// Exit codes: 0 serving (tasks running as desired, /api/health ok), 1 not serving, 2 usage or input error.
+    Status(StatusArgs),
+    /// Diagnose the known failures of a deployment, each with its evidence, cause and fix.
+    ///
+    /// Exit codes: 0 nothing wrong found, 1 problems found, 2 usage or input error.
+    Doctor(DoctorArgs),
+    /// Print the service's CloudWatch logs, each line prefixed with its task id.
+    Logs(LogsArgs),
+    /// Rotate the database secret now, redeploy the service and wait until Metabase is healthy.
+    ///
+    /// Exit codes: 0 done (or dry run), 2 usage or input error (nothing changed), 3 a step failed (it is named).
+    Rotate(RotateArgs),
+}
+
+/// The deployment the operations commands look at, and how to reach its account.
+#[derive(Args, Debug, Clone)]
+pub struct OpsTarget {
+    /// The deployment's name: its ECS cluster and service, RDS instance and log group /aws/ecs/<name>.
+    #[arg(long, default_value = "metabase-prod")]
+    pub name: String,
+    /// AWS region. Default: AWS_REGION, or the profile's region.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// A named profile of ~/.aws/config (SSO profiles included). Default: the standard chain.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Send every AWS call to this URL (a local emulator such as moto_server).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub target: OpsTarget,
+    /// Output format: text or json.
+    #[arg(long, short = 'f', default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
+    /// Refresh every SECS seconds until interrupted.
+    #[arg(long, value_name = "SECS")]
+    pub watch: Option<u64>,
+    /// Metabase's URL (default: the load balancer's DNS name); /api/health is asked there.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Service events shown.
+    #[arg(long, default_value_t = 5)]
+    pub events: usize,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub target: OpsTarget,
+    /// Output format: text or json.
+    #[arg(long, short = 'f', default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
+    /// Metabase's URL (default: the load balancer's DNS name).
+    #[arg(long)]
+    pub url: Option<String>,
+    /// The root module directory: its state (`terraform show -json`) is checked for the ECR repository.
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// How far back to read the logs (10m, 2h, 1d).
+    #[arg(long, default_value = "1h")]
+    pub since: String,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct LogsArgs {
+    #[command(flatten)]
+    pub target: OpsTarget,
+    /// From how long ago (30s, 10m, 2h, 1d).
+    #[arg(long, default_value = "10m")]
+    pub since: String,
+    /// Keep printing new lines until interrupted.
+    #[arg(long)]
+    pub follow: bool,
+    /// A CloudWatch Logs filter pattern, e.g. ERROR or '"migration lock"'.
+    #[arg(long, value_name = "PATTERN")]
+    pub filter: Option<String>,
+    /// The log group (default /aws/ecs/<name>).
+    #[arg(long)]
+    pub group: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RotateArgs {
+    #[command(flatten)]
+    pub target: OpsTarget,
+    /// Say what would be done, and change nothing.
+    #[arg(long = "dry-run")]
+    pub dry_run: bool,
+    /// Metabase's URL (default: the load balancer's DNS name).
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Seconds to wait for each of: the rotation, the deployment, Metabase's health.
+    #[arg(long = "wait-timeout", default_value_t = 900)]
+    pub wait_timeout: u64,
+    /// Seconds between two polls.
+    #[arg(long = "poll", default_value_t = 10)]
+    pub poll: u64,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -7,6 +7,7 @@ mod config;
 mod discover;
 mod emulator;
 mod init;
+mod ops_cmd;
 mod rules_cmd;
 mod terraform;
 mod up;
@@ -45,6 +46,10 @@ fn main() {
             ExitCode::InputError
         }),
         cli::Command::IamPolicy => verify::iam_policy(),
+        cli::Command::Status(args) => report_error(ops_cmd::status(&args)),
+        cli::Command::Doctor(args) => report_error(ops_cmd::doctor(&args)),
+        cli::Command::Logs(args) => report_error(ops_cmd::logs(&args)),
+        cli::Command::Rotate(args) => report_error(ops_cmd::rotate(&args)),
     };
     std::process::exit(code as i32);
 }
