@@ -287,7 +287,7 @@ fn migration_lock(facts: &Facts, _now: i64) -> Option<Diagnosis> {
         title: title("OPS-006"),
         evidence,
         cause: "A Metabase start-up was killed in the middle of its database migrations and left the Liquibase \
-                lock (table databasechangelog lock) taken: every new task waits for it forever and never becomes \
+                lock (table databasechangeloglock) taken: every new task waits for it forever and never becomes \
                 healthy."
             .into(),
         fix: vec![
