@@ -27,6 +27,12 @@ fn connect_options(t: &OpsTarget) -> Result<ConnectOptions, String> {
             .map_err(|_| format!("MBDEPLOY_AWS_MAX_ATTEMPTS={v}: expected a whole number"))?
             .max(1);
     }
+    if let Ok(v) = std::env::var("MBDEPLOY_AWS_ATTEMPT_TIMEOUT_MS") {
+        let ms: u64 =
+            v.trim().parse().map_err(|_| format!("MBDEPLOY_AWS_ATTEMPT_TIMEOUT_MS={v}: expected a whole number"))?;
+        options.attempt_timeout = Duration::from_millis(ms.max(1));
+        options.operation_timeout = options.attempt_timeout * options.max_attempts * 2;
+    }
     Ok(options)
 }
 
