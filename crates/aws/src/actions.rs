@@ -54,6 +54,9 @@ actions! {
     SECRETS_DESCRIBE_SECRET = "secretsmanager", "DescribeSecret", "secretsmanager:DescribeSecret", ["secrets"];
     LOGS_DESCRIBE_LOG_GROUPS = "cloudwatchlogs", "DescribeLogGroups", "logs:DescribeLogGroups", ["log_groups"];
     CLOUDWATCH_DESCRIBE_ALARMS = "cloudwatch", "DescribeAlarms", "cloudwatch:DescribeAlarms", ["alarms"];
+    EVENTS_LIST_RULES = "eventbridge", "ListRules", "events:ListRules", ["event_rules"];
+    EVENTS_LIST_TARGETS_BY_RULE = "eventbridge", "ListTargetsByRule", "events:ListTargetsByRule", ["event_rules"];
+    SFN_DESCRIBE_STATE_MACHINE = "sfn", "DescribeStateMachine", "states:DescribeStateMachine", ["event_rules"];
     IAM_GET_ROLE = "iam", "GetRole", "iam:GetRole", ["iam_roles"];
     IAM_LIST_ROLE_POLICIES = "iam", "ListRolePolicies", "iam:ListRolePolicies", ["iam_roles"];
     IAM_GET_ROLE_POLICY = "iam", "GetRolePolicy", "iam:GetRolePolicy", ["iam_roles"];
@@ -115,6 +118,8 @@ mod tests {
             ("logs", "cloudwatchlogs"),
             ("cloudwatch", "cloudwatch"),
             ("iam", "iam"),
+            ("events", "eventbridge"),
+            ("sfn", "sfn"),
         ];
         let mut called = Vec::new();
         for (field, service) in clients {
@@ -165,6 +170,7 @@ mod tests {
             "elasticloadbalancingv2" => "ELB",
             "secretsmanager" => "SECRETS",
             "cloudwatchlogs" => "LOGS",
+            "eventbridge" => "EVENTS",
             s => return format!("{}_{}", s.to_ascii_uppercase(), snake_upper(a.operation)),
         };
         format!("{prefix}_{}", snake_upper(a.operation))

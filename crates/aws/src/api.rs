@@ -20,6 +20,7 @@ use aws_sdk_ecs::types::{Cluster, ClusterField, DesiredStatus, Service, Task, Ta
 use aws_sdk_elasticloadbalancingv2::types::{
     Listener, LoadBalancer, LoadBalancerAttribute, Rule, TargetGroup, TargetHealthDescription,
 };
+use aws_sdk_eventbridge::types::{Rule as EventRule, Target as EventTarget};
 use aws_sdk_iam::types::{AttachedPolicy, Policy, Role};
 use aws_sdk_rds::types::{DbInstance, Parameter};
 use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
@@ -135,6 +136,11 @@ pub trait Aws {
     async fn list_attached_role_policies(&self, role: &str) -> Res<Vec<AttachedPolicy>>;
     async fn get_policy(&self, arn: &str) -> Res<Policy>;
     async fn get_policy_version(&self, arn: &str, version: &str) -> Res<String>;
+    /// EventBridge rules of the default bus whose names start with `prefix`.
+    async fn list_event_rules(&self, prefix: &str) -> Res<Vec<EventRule>>;
+    async fn list_event_targets(&self, rule: &str) -> Res<Vec<EventTarget>>;
+    /// A state machine's definition (JSON text).
+    async fn describe_state_machine(&self, arn: &str) -> Res<String>;
 }
 
 /// The SDK clients of one account and region.
@@ -151,6 +157,8 @@ pub struct SdkAws {
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub iam: aws_sdk_iam::Client,
+    pub events: aws_sdk_eventbridge::Client,
+    pub sfn: aws_sdk_sfn::Client,
 }
 
 fn vpc_filter(name: &str, vpc: &str) -> Filter {
@@ -478,5 +486,32 @@ impl Aws for SdkAws {
         let req = self.iam.get_policy_version().policy_arn(arn).version_id(version);
         let out = call(&IAM_GET_POLICY_VERSION, req.send()).await?;
         Ok(out.policy_version().and_then(|v| v.document()).unwrap_or_default().to_string())
+    }
+
+    async fn list_event_rules(&self, prefix: &str) -> Res<Vec<EventRule>> {
+        let mut rules = Vec::new();
+        let mut token = None;
+        for _ in 0..MAX_PAGES {
+            let req = self.events.list_rules().name_prefix(prefix).set_next_token(token);
+            let out = call(&EVENTS_LIST_RULES, req.send()).await?;
+            rules.extend(out.rules().iter().cloned());
+            token = out.next_token().map(str::to_string);
+            if token.is_none() {
+                break;
+            }
+        }
+        Ok(rules)
+    }
+
+    async fn list_event_targets(&self, rule: &str) -> Res<Vec<EventTarget>> {
+        let req = self.events.list_targets_by_rule().rule(rule);
+        let out = call(&EVENTS_LIST_TARGETS_BY_RULE, req.send()).await?;
+        Ok(out.targets().to_vec())
+    }
+
+    async fn describe_state_machine(&self, arn: &str) -> Res<String> {
+        let req = self.sfn.describe_state_machine().state_machine_arn(arn);
+        let out = call(&SFN_DESCRIBE_STATE_MACHINE, req.send()).await?;
+        Ok(out.definition().to_string())
     }
 }

@@ -155,6 +155,8 @@ pub async fn connect(options: &ConnectOptions, counter: &Counter) -> SdkAws {
         logs: client!(aws_sdk_cloudwatchlogs),
         cloudwatch: client!(aws_sdk_cloudwatch),
         iam: client!(aws_sdk_iam),
+        events: client!(aws_sdk_eventbridge),
+        sfn: client!(aws_sdk_sfn),
     }
 }
 

@@ -45,6 +45,7 @@ pub fn build(raw: &Raw) -> Deployment {
     ecs(raw, &mut d);
     storage(raw, &mut d);
     iam(raw, &mut d);
+    events(raw, &mut d);
     for n in &raw.not_verified {
         d.load_issues.push(LoadIssue {
             code: "not-verified".into(),
@@ -564,5 +565,48 @@ fn iam(raw: &Raw, d: &mut Deployment) {
             None => Attr::unknown(at.clone()),
         };
         d.iam_policies.push(IamPolicy { meta: meta(arn, "aws_iam_policy", [s(p.policy_name())]), document });
+    }
+}
+
+// ---------------------------------------------------------------- EventBridge, Step Functions
+
+/// The ARNs written in a JSON text (an event pattern, a state machine definition).
+fn arns_in(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, _) in text.match_indices("arn:") {
+        let arn: String = text[i..].chars().take_while(|c| !matches!(c, '"' | '\\' | ' ' | ',' | ']' | '}')).collect();
+        if !out.contains(&arn) {
+            out.push(arn);
+        }
+    }
+    out
+}
+
+fn events(raw: &Raw, d: &mut Deployment) {
+    for r in &raw.event_rules {
+        let arn = r.arn().unwrap_or_default();
+        let pattern = r.event_pattern().unwrap_or_default().to_string();
+        d.event_rules.push(EventRule {
+            meta: meta(arn, "aws_cloudwatch_event_rule", [s(r.name())]),
+            pattern_refs: arns_in(&pattern),
+            pattern,
+        });
+    }
+    for (rule, targets) in &raw.event_targets {
+        for t in targets {
+            let address = format!("{rule}/{}", t.id());
+            d.event_targets.push(EventTarget {
+                meta: meta(&address, "aws_cloudwatch_event_target", []),
+                rule: Some(rule.clone()),
+                target: Some(t.arn().to_string()),
+            });
+        }
+    }
+    for (arn, definition) in &raw.state_machines {
+        d.state_machines.push(StateMachine {
+            meta: meta(arn, "aws_sfn_state_machine", [Some(arn_name(arn).to_string())]),
+            definition: definition.clone(),
+            definition_refs: arns_in(definition),
+        });
     }
 }

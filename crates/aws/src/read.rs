@@ -22,6 +22,7 @@ use aws_sdk_ecs::types::{Cluster, Service, Task, TaskDefinition};
 use aws_sdk_elasticloadbalancingv2::types::{
     Listener, LoadBalancer, LoadBalancerAttribute, Rule, TargetGroup, TargetHealthDescription,
 };
+use aws_sdk_eventbridge::types::{Rule as EventRule, Target as EventTarget};
 use aws_sdk_iam::types::{AttachedPolicy, Policy, Role};
 use aws_sdk_rds::types::{DbInstance, Parameter};
 use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
@@ -116,6 +117,11 @@ pub struct Raw {
     pub roles: Vec<RoleRead>,
     /// Customer managed policies attached to the roles, with their default version's document.
     pub policies: Vec<(Policy, Option<String>)>,
+    /// EventBridge rules named `<name>*`, their targets (by rule name), and the state machines
+    /// they start (ARN, definition).
+    pub event_rules: Vec<EventRule>,
+    pub event_targets: Vec<(String, Vec<EventTarget>)>,
+    pub state_machines: Vec<(String, String)>,
     pub not_verified: Vec<NotVerified>,
     pub errors: Vec<LoadError>,
 }
@@ -265,7 +271,12 @@ async fn discover<A: Aws>(r: &Reader<'_, A>, name: &str) {
             raw.registry_scanning_read = true;
         }
     });
-    r.run("ECS, RDS, CloudWatch", p1).await;
+    push(&mut p1, async {
+        if let Some(rules) = r.take(api.list_event_rules(name).await, &format!("EventBridge rules named {name}*")) {
+            r.raw.borrow_mut().event_rules = rules;
+        }
+    });
+    r.run("ECS, RDS, CloudWatch, EventBridge", p1).await;
 
     let (service, db) = {
         let raw = r.raw.borrow();
@@ -331,6 +342,8 @@ async fn discover<A: Aws>(r: &Reader<'_, A>, name: &str) {
     let master_secret =
         db.as_ref().and_then(|d| d.master_user_secret()).and_then(|s| s.secret_arn()).map(str::to_string);
 
+    let rule_names: Vec<String> =
+        r.raw.borrow().event_rules.iter().filter_map(|x| x.name()).map(str::to_string).collect();
     let mut p2: Vec<Job> = Vec::new();
     if let Some(arn) = &task_def_arn {
         push(&mut p2, async move {
@@ -385,6 +398,13 @@ async fn discover<A: Aws>(r: &Reader<'_, A>, name: &str) {
             }
         });
     }
+    for rule in &rule_names {
+        push(&mut p2, async move {
+            if let Some(t) = r.take(api.list_event_targets(rule).await, rule) {
+                r.raw.borrow_mut().event_targets.push((rule.clone(), t));
+            }
+        });
+    }
     r.run("task definition, target groups, tasks", p2).await;
     if vpc.is_none() {
         vpc = r.raw.borrow().subnets.iter().find_map(|s| s.vpc_id()).map(str::to_string);
@@ -435,6 +455,16 @@ async fn discover<A: Aws>(r: &Reader<'_, A>, name: &str) {
     let mut repos: Vec<String> = images.iter().map(|(r, _)| r.clone()).collect();
     repos.dedup();
 
+    let mut machines: Vec<String> = r
+        .raw
+        .borrow()
+        .event_targets
+        .iter()
+        .flat_map(|(_, t)| t.iter().map(|x| x.arn().to_string()))
+        .filter(|a| a.contains(":states:") && a.contains(":stateMachine:"))
+        .collect();
+    machines.sort();
+    machines.dedup();
     let mut p3: Vec<Job> = Vec::new();
     if let Some(v) = &vpc {
         let v = v.as_str();
@@ -533,6 +563,13 @@ async fn discover<A: Aws>(r: &Reader<'_, A>, name: &str) {
         push(&mut p3, async move {
             if let Some(x) = r.take(api.describe_image(repo, reference).await, &format!("{repo}:{reference}")) {
                 r.raw.borrow_mut().images.push((repo.clone(), reference.clone(), x));
+            }
+        });
+    }
+    for arn in &machines {
+        push(&mut p3, async move {
+            if let Some(def) = r.take(api.describe_state_machine(arn).await, arn) {
+                r.raw.borrow_mut().state_machines.push((arn.clone(), def));
             }
         });
     }

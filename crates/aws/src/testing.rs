@@ -27,6 +27,7 @@ pub mod sdk {
     pub use aws_sdk_ecr::types as ecr;
     pub use aws_sdk_ecs::types as ecs;
     pub use aws_sdk_elasticloadbalancingv2::types as elb;
+    pub use aws_sdk_eventbridge::types as events;
     pub use aws_sdk_iam::types as iam;
 }
 
@@ -68,6 +69,11 @@ pub struct Fake {
     pub attached: Vec<(String, iam::AttachedPolicy)>,
     /// Customer managed policies and their default version's document.
     pub policies: Vec<(iam::Policy, String)>,
+    pub event_rules: Vec<aws_sdk_eventbridge::types::Rule>,
+    /// (rule name, targets)
+    pub event_targets: Vec<(String, Vec<aws_sdk_eventbridge::types::Target>)>,
+    /// (state machine ARN, definition)
+    pub state_machines: Vec<(String, String)>,
     /// IAM actions answered with AccessDenied.
     pub denied: Vec<&'static str>,
     /// IAM actions answered with a 500 (after retries, as the SDK would give up).
@@ -280,6 +286,21 @@ impl Aws for Fake {
         match self.policies.iter().find(|(p, _)| p.arn() == Some(arn)) {
             Some((_, d)) => Ok(d.clone()),
             None => Self::not_found(&IAM_GET_POLICY_VERSION, arn),
+        }
+    }
+    async fn list_event_rules(&self, prefix: &str) -> Res<Vec<aws_sdk_eventbridge::types::Rule>> {
+        self.gate(&EVENTS_LIST_RULES)?;
+        Ok(self.event_rules.iter().filter(|r| r.name().unwrap_or_default().starts_with(prefix)).cloned().collect())
+    }
+    async fn list_event_targets(&self, rule: &str) -> Res<Vec<aws_sdk_eventbridge::types::Target>> {
+        self.gate(&EVENTS_LIST_TARGETS_BY_RULE)?;
+        Ok(self.event_targets.iter().find(|(r, _)| r == rule).map(|(_, t)| t.clone()).unwrap_or_default())
+    }
+    async fn describe_state_machine(&self, arn: &str) -> Res<String> {
+        self.gate(&SFN_DESCRIBE_STATE_MACHINE)?;
+        match self.state_machines.iter().find(|(a, _)| a == arn) {
+            Some((_, d)) => Ok(d.clone()),
+            None => Self::not_found(&SFN_DESCRIBE_STATE_MACHINE, arn),
         }
     }
 }
@@ -764,6 +785,36 @@ impl Fake {
             ]
         });
         f.role_policies.push((exec_role.clone(), "pull-log-read-secrets".into(), url_encode(&exec_policy.to_string())));
+        // Rotation redeploys the service: an EventBridge rule on the secret's rotation starts a
+        // state machine that forces a new deployment.
+        let rule_name = format!("{name}-db-secret-rotated");
+        let machine = arn("states", &format!("stateMachine:{name}-redeploy-after-rotation"));
+        let pattern = serde_json::json!({
+            "source": ["aws.secretsmanager"],
+            "detail-type": ["AWS Service Event via CloudTrail"],
+            "detail": {"eventName": ["RotationSucceeded"], "additionalEventData": {"SecretId": [master_secret]}}
+        });
+        f.event_rules.push(
+            aws_sdk_eventbridge::types::Rule::builder()
+                .name(&rule_name)
+                .arn(arn("events", &format!("rule/{rule_name}")))
+                .event_pattern(pattern.to_string())
+                .build(),
+        );
+        f.event_targets.push((
+            rule_name,
+            vec![aws_sdk_eventbridge::types::Target::builder().id("redeploy").arn(&machine).build().unwrap()],
+        ));
+        let definition = serde_json::json!({
+            "StartAt": "Redeploy",
+            "States": {"Redeploy": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::aws-sdk:ecs:updateService",
+                "Parameters": {"Cluster": cluster_arn, "Service": name, "ForceNewDeployment": true},
+                "End": true
+            }}
+        });
+        f.state_machines.push((machine, definition.to_string()));
         f
     }
 

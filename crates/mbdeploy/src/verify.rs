@@ -188,8 +188,8 @@ pub fn judge(live: LiveRead, disabled: &[String]) -> Audit {
 const NOT_VERIFIED_PREFIX: &str = "not verified: ";
 
 /// Rules that need parts of an account the reader does not read yet.
-const NOT_READ_LIVE: &[(&str, &str)] =
-    &[("MBD-SEC-008", "EventBridge rules and Step Functions state machines are not read live yet (docs/verify.md)")];
+/// (Empty now: EventBridge rules and state machines are read, so MBD-SEC-008 judges live too.)
+const NOT_READ_LIVE: &[(&str, &str)] = &[];
 
 fn is_not_verified(f: &Finding) -> bool {
     f.status == Status::Undetermined && f.message.starts_with(NOT_VERIFIED_PREFIX)
@@ -293,6 +293,7 @@ const READS: &[(&str, &[&str])] = &[
     ("secrets", &["MBD-SEC-002", "MBD-SEC-006", "MBD-SEC-008", "MBD-LIVE-004"]),
     ("log_groups", &["MBD-LOG-001"]),
     ("alarms", &["MBD-MON-001"]),
+    ("event_rules", &["MBD-SEC-008"]),
     ("iam_roles", &["MBD-IAM-001", "MBD-IAM-003", "MBD-IAM-004", "MBD-IAM-005"]),
     ("iam_policies", &["MBD-IAM-001", "MBD-IAM-003"]),
 ];
@@ -535,6 +536,7 @@ mod tests {
                     r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#.into(),
                 ));
             }),
+            ("MBD-SEC-008", |f| f.event_rules.clear()),
             ("MBD-IAM-004", |f| {
                 let role = format!("{NAME}-ecs-task-role");
                 f.attached.push((
