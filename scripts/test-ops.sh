@@ -75,14 +75,19 @@ expect() {
   fi
 }
 
-cargo build --quiet --locked -p mbdeploy --manifest-path "$ROOT/Cargo.toml"
-# A copy: other builds in the same tree may replace target/debug/mbdeploy while this runs.
-cp "$ROOT/target/debug/mbdeploy" "$WORK/mbdeploy"
+# MBDEPLOY_BIN: test this binary instead of building one.
+if [[ -n "${MBDEPLOY_BIN:-}" ]]; then
+  cp "$MBDEPLOY_BIN" "$WORK/mbdeploy"
+else
+  cargo build --quiet --locked -p mbdeploy --manifest-path "$ROOT/Cargo.toml"
+  # A copy: other builds in the same tree may replace target/debug/mbdeploy while this runs.
+  cp "$ROOT/target/debug/mbdeploy" "$WORK/mbdeploy"
+fi
 MB="$WORK/mbdeploy"
 
 PORT="$(free_port)"
 ENDPOINT="http://127.0.0.1:$PORT"
-moto_server -H 127.0.0.1 -p "$PORT" >"$WORK/moto.log" 2>&1 &
+MOTO_IAM_LOAD_MANAGED_POLICIES=true moto_server -H 127.0.0.1 -p "$PORT" >"$WORK/moto.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 60); do
   curl -sf "$ENDPOINT/moto-api/" >/dev/null 2>&1 && break
@@ -223,6 +228,42 @@ grep -q 'rotate failed at step 5/6 (wait for the deployment to complete)' "$WORK
 expect "rotate: exit code 3 and each step shown" "$WORK/r2" 3 '\[2/6\] rotate the secret' 'is AWSCURRENT' '\[4/6\] force a new deployment'
 run "$WORK/r3" "$MB" rotate --name metabase-none "${A[@]}" --url "http://127.0.0.1:$HP"
 expect "rotate: an unknown service is an input error" "$WORK/r3" 2
+
+# --- examples/local, applied -----------------------------------------------------------------
+# The bundled module on the emulator (about 2 minutes; MBDEPLOY_OPS_STACK=0 skips it). Nobody
+# pushed the pinned image, so doctor must say exactly that, and must not take the module's own
+# repository (in the state) for the document's conflict.
+if [[ "${MBDEPLOY_OPS_STACK:-1}" != 0 ]]; then
+  export TF_IN_AUTOMATION=1 TF_INPUT=0
+  export TF_PLUGIN_CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/mbdeploy/terraform-plugins"
+  export TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE=1
+  mkdir -p "$TF_PLUGIN_CACHE_DIR" "$WORK/terraform" "$WORK/tls"
+  (cd "$ROOT/terraform" && tar --exclude=.terraform --exclude='*.tfstate' --exclude='*.tfstate.*' -cf - .) | tar -xf - -C "$WORK/terraform"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=metabase.local.test" \
+    -keyout "$WORK/tls/key.pem" -out "$WORK/tls/cert.pem" >/dev/null 2>&1
+  LOCAL="$WORK/terraform/examples/local"
+  # A clean account: the boto3 deployments above own a metabase_repo too (which would be the
+  # document's conflict, exactly).
+  curl -sf -X POST "$ENDPOINT/moto-api/reset" >/dev/null
+  if terraform -chdir="$LOCAL" init -backend=false -input=false -no-color >"$WORK/init.log" 2>&1 &&
+    timeout 480 terraform -chdir="$LOCAL" apply -auto-approve -input=false -no-color -var "endpoint=$ENDPOINT" \
+      -var "certificate_body_file=$WORK/tls/cert.pem" -var "private_key_file=$WORK/tls/key.pem" >"$WORK/apply.log" 2>&1; then
+    pass "terraform apply examples/local"
+    L=(--name metabase-local "${A[@]}" --url "http://127.0.0.1:$HP")
+    run "$WORK/x1" "$MB" status "${L[@]}"
+    expect "examples/local: status" "$WORK/x1" 1 'service +ACTIVE +desired 1' \
+      'database +metabase-local +available' 'tag v0.50.0 MISSING' 'cert +metabase.local.test +ISSUED' '200 ok'
+    run "$WORK/x2" "$MB" doctor "${L[@]}" --dir "$LOCAL"
+    expect "examples/local: doctor finds the unpushed image" "$WORK/x2" 1 '^OPS-003 ' 'no image tagged v0.50.0'
+    grep -q '^OPS-002' "$WORK/x2" && fail "examples/local: the module's repository is in the state (no OPS-002)" ||
+      pass "examples/local: the module's repository is in the state (no OPS-002)"
+    run "$WORK/x3" "$MB" rotate "${L[@]}" --dry-run
+    expect "examples/local: rotate --dry-run finds the RDS-managed secret behind MB_DB_PASS" "$WORK/x3" 0 'secret rds!db-'
+  else
+    fail "terraform apply examples/local"
+    grep -A8 'Error' "$WORK/init.log" "$WORK/apply.log" | head -n 40 | sed 's/^/       /'
+  fi
+fi
 
 echo "ops: $PASSED passed, $FAILED failed"
 [[ $FAILED == 0 ]]

@@ -163,8 +163,9 @@ pub fn secret_facts(s: &aws_sdk_secretsmanager::operation::describe_secret::Desc
         arn: s.arn().unwrap_or_default().to_string(),
         name: s.name().unwrap_or_default().to_string(),
         rotation_enabled: s.rotation_enabled().unwrap_or(false),
-        rotation_lambda: s.rotation_lambda_arn().map(str::to_string),
-        owning_service: s.owning_service().map(str::to_string),
+        // The emulator answers "" for "none".
+        rotation_lambda: s.rotation_lambda_arn().filter(|l| !l.is_empty()).map(str::to_string),
+        owning_service: s.owning_service().filter(|o| !o.is_empty()).map(str::to_string),
         versions: s
             .version_ids_to_stages()
             .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
