@@ -2,7 +2,7 @@
 
 use crate::api::OpsApi;
 use crate::facts::{mask_secrets, LogLine};
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 /// Seconds in `10m`, `2h`, `30s`, `1d` (a bare number is seconds).
 pub fn parse_since(text: &str) -> Result<i64, String> {
@@ -33,12 +33,13 @@ pub struct Tail {
     pub filter: Option<String>,
     /// Next start time (ms): the newest timestamp seen (events at that instant are deduplicated).
     pub start_ms: i64,
-    seen: HashSet<String>,
+    /// Event ids seen, with their timestamps.
+    seen: HashMap<String, i64>,
 }
 
 impl Tail {
     pub fn new(group: &str, start_ms: i64, filter: Option<String>) -> Self {
-        Tail { group: group.to_string(), filter, start_ms, seen: HashSet::new() }
+        Tail { group: group.to_string(), filter, start_ms, seen: HashMap::new() }
     }
 
     pub async fn poll<A: OpsApi>(&mut self, api: &A) -> crate::api::Res<Vec<LogLine>> {
@@ -47,13 +48,15 @@ impl Tail {
         let mut fresh = Vec::new();
         for l in lines {
             let key = l.event_id.clone().unwrap_or_else(|| format!("{}/{}/{}", l.at, l.stream, l.message));
-            if self.seen.insert(key) {
+            if self.seen.insert(key, l.at).is_none() {
                 fresh.push(l);
             }
         }
         if newest > self.start_ms {
-            // Forget what is older than the new start: it cannot come back.
             self.start_ms = newest;
+            // Forget what is older than the new start: it cannot come back.
+            let start = self.start_ms;
+            self.seen.retain(|_, at| *at >= start);
         }
         fresh.sort_by_key(|l| l.at);
         Ok(fresh)
