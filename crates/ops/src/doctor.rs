@@ -110,10 +110,9 @@ fn ecr_not_in_state(facts: &Facts, _now: i64) -> Option<Diagnosis> {
             format!("ecr:DescribeRepositories: repository {name} exists in the account"),
             format!("terraform show -json in {}: no aws_ecr_repository named {name} in the state", state.dir),
         ],
-        cause: format!(
-            "The repository was created outside this state (by hand, or by an earlier stack). `terraform apply` \
-             fails with RepositoryAlreadyExistsException and stops before the ECS resources, so tasks never start."
-        ),
+        cause: "The repository was created outside this state (by hand, or by an earlier stack). `terraform apply` \
+                fails with RepositoryAlreadyExistsException and stops before the ECS resources, so tasks never start."
+            .into(),
         fix: vec![
             format!(
                 "Import it instead of creating it. With Terraform 1.5 or later, add to the root module and apply:\n\

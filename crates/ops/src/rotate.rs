@@ -197,7 +197,7 @@ pub async fn rotate<A: OpsApi, P: HealthProbe>(
             Some(v) => current == Some(v.as_str()),
             None => current.is_some() && current != old_current.as_deref(),
         };
-        if moved && pending.map_or(true, |p| Some(p) == current) {
+        if moved && (pending.is_none() || pending == current) {
             done = true;
             break;
         }

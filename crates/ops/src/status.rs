@@ -6,7 +6,11 @@ use crate::facts::*;
 /// (when it was asked).
 pub fn is_serving(facts: &Facts) -> bool {
     let service_ok = facts.service.as_ref().is_some_and(|s| s.desired > 0 && s.running >= s.desired);
-    service_ok && facts.health.as_ref().map_or(true, |h| h.is_ok())
+    let health_ok = match &facts.health {
+        Some(h) => h.is_ok(),
+        None => true,
+    };
+    service_ok && health_ok
 }
 
 fn short(arn: &str) -> String {

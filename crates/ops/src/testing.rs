@@ -140,7 +140,13 @@ impl OpsApi for Recorded {
         let lines = self
             .logs
             .iter()
-            .filter(|l| l.at >= start_ms && filter.map_or(true, |f| l.message.contains(f.trim_matches('"'))))
+            .filter(|l| {
+                l.at >= start_ms
+                    && match filter {
+                        Some(f) => l.message.contains(f.trim_matches('"')),
+                        None => true,
+                    }
+            })
             .cloned()
             .collect();
         Ok(LogPage { lines, next_token: None })
