@@ -79,9 +79,14 @@ if [[ -z "$MOTO_SERVER" ]]; then
   PYTHON="$VENV/bin/python"
 fi
 check "boto3 importable ($PYTHON)" "$PYTHON" -c "import boto3"
-check "cargo build -p mbdeploy" cargo build --quiet --locked -p mbdeploy --manifest-path "$ROOT/Cargo.toml"
-# A copy: other builds in the same tree may replace target/debug/mbdeploy while this runs.
-cp "$ROOT/target/debug/mbdeploy" "$WORK/mbdeploy"
+# MBDEPLOY_BIN: test this binary instead of building one (scripts/test.sh passes the one its
+# tests built). A copy: other builds in the same tree may replace target/debug/mbdeploy meanwhile.
+if [[ -n "${MBDEPLOY_BIN:-}" ]]; then
+  cp "$MBDEPLOY_BIN" "$WORK/mbdeploy"
+else
+  check "cargo build -p mbdeploy" cargo build --quiet --locked -p mbdeploy --manifest-path "$ROOT/Cargo.toml"
+  cp "$ROOT/target/debug/mbdeploy" "$WORK/mbdeploy"
+fi
 MB="$WORK/mbdeploy"
 
 # --- 1. iam-policy ----------------------------------------------------------------------------

@@ -11,6 +11,11 @@ status=0
 echo "== Rust: format, lints, tests"
 cargo fmt --all -- --check || { echo "cargo fmt: run 'cargo fmt --all'"; status=1; }
 cargo test --workspace --locked || status=1
+# The scripts below test the binary the tests just built: `cargo build -p mbdeploy` alone would
+# resolve features differently and compile the AWS SDK a second time.
+if [ -x target/debug/mbdeploy ]; then
+  export MBDEPLOY_BIN="$repo/target/debug/mbdeploy"
+fi
 
 echo "== Operations commands (status, doctor, logs, rotate) on the emulator"
 # MBDEPLOY_OPS_STACK=0 skips its apply of examples/local (about 2 minutes) for quick local runs.
