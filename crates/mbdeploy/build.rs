@@ -13,6 +13,8 @@ fn main() {
         std::fs::read_dir(&module).map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
     files.retain(|p| p.extension().map(|e| e == "tf" || e == "md").unwrap_or(false));
     files.sort();
+    // An empty bundle would make `init` write a root module without its module: refuse to build.
+    assert!(!files.is_empty(), "no .tf files in {}: the module must be bundled into the binary", module.display());
     let mut out = String::from("/// The files of terraform/modules/metabase: (name, contents).\npub static MODULE_FILES: &[(&str, &str)] = &[\n");
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());

@@ -4,7 +4,7 @@
 //! argument came from, except where the function can do better: `jsonencode` keeps the structure
 //! of what it encodes, and `try`/`can` see their arguments unevaluated, as in Terraform.
 
-use crate::eval::{index, unknown_from, values_equal, EvalError, Evaluator, Scope, R};
+use crate::eval::{unknown_from, values_equal, EvalError, Evaluator, Scope, R};
 use base64::Engine;
 use hcl_edit::expr::Expression;
 use indexmap::IndexMap;
@@ -771,11 +771,6 @@ fn templatefile(ev: &Evaluator, arg_exprs: &[&Expression], sc: &Scope, loc: Loca
     }
     let v = ev.eval(&Expression::StringTemplate(st), &inner)?;
     Ok(Value { loc, ..v })
-}
-
-#[allow(dead_code)]
-fn _index(v: &Value, k: &Value) -> R {
-    index(v, k)
 }
 
 #[cfg(test)]

@@ -110,7 +110,7 @@ fn evaluate(dir: &Path, cfg: ModuleConfig, options: &LoadOptions) -> TfConfig {
     let ev = Evaluator::new(dir);
     let cfg = Rc::new(cfg);
     ev.register_config(cfg.clone());
-    let inputs = tfvars::load(dir, &cfg, options, &mut out);
+    let inputs = tfvars::load(dir, options, &mut out);
     let root = Instance::new(
         cfg.clone(),
         String::new(),

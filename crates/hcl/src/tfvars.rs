@@ -15,12 +15,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 
-pub fn load(
-    dir: &Path,
-    _root: &Rc<ModuleConfig>,
-    options: &crate::LoadOptions,
-    out: &mut TfConfig,
-) -> HashMap<String, Value> {
+pub fn load(dir: &Path, options: &crate::LoadOptions, out: &mut TfConfig) -> HashMap<String, Value> {
     let mut in_dir: Vec<PathBuf> =
         std::fs::read_dir(dir).map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
     in_dir.retain(|p| {

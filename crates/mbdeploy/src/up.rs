@@ -148,7 +148,7 @@ pub fn up(args: &UpArgs) -> Result<ExitCode, String> {
     }
     let name = read_setting(&dir, "name").unwrap_or_else(|| "metabase-prod".into());
     let region = read_setting(&dir, "region").unwrap_or_else(|| "eu-west-1".into());
-    match crate::verify_hook::verify_after_apply(&name, &region, &dir, emulator.as_ref().map(|e| e.endpoint.as_str())) {
+    match crate::verify_hook::verify_after_apply(&name, &region, emulator.as_ref().map(|e| e.endpoint.as_str())) {
         Ok(summary) => eprintln!("{summary}"),
         Err(e) => return Ok(failed(5, "verify", &e, &dir)),
     }

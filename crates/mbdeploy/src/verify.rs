@@ -106,42 +106,6 @@ fn connect_defaults() -> Result<ConnectOptions, String> {
     Ok(options)
 }
 
-/// Verifies a deployment and summarises the verdict in one line, for `mbdeploy up` (its
-/// verify_hook): the counts of failed and not-verified or undetermined findings, and the line.
-#[allow(dead_code)] // Wired by `up` (verify_hook.rs).
-pub fn summary(
-    name: &str,
-    region: Option<&str>,
-    endpoint_url: Option<&str>,
-    disabled: &[String],
-) -> Result<(usize, usize, String), String> {
-    let options = ReadOptions {
-        name: name.to_string(),
-        connect: ConnectOptions {
-            region: region.map(str::to_string),
-            endpoint_url: endpoint_url.map(str::to_string),
-            ..connect_defaults()?
-        },
-        concurrency: 8,
-    };
-    let live = mbdeploy_aws::read_live_blocking(&options, &|_| {})?;
-    let (calls, elapsed) = (live.stats.total_calls(), live.elapsed);
-    let audit = judge(live, disabled);
-    if let Some(e) = audit.errors.first() {
-        return Err(format!("verify {name}: {}", e.message));
-    }
-    let failed = audit.findings.iter().filter(|f| f.status == Status::Fail).count();
-    let open = audit.findings.len() - failed;
-    Ok((
-        failed,
-        open,
-        format!(
-            "verify {name}: {failed} failed, {open} not verified or undetermined ({calls} calls, {} ms)",
-            elapsed.as_millis()
-        ),
-    ))
-}
-
 /// `mbdeploy iam-policy`: the read-only policy `verify` needs.
 pub fn iam_policy() -> ExitCode {
     let mut out = std::io::stdout().lock();

@@ -3,7 +3,6 @@
 
 use mbdeploy_aws::{ConnectOptions, ReadOptions};
 use mbdeploy_rules::Status;
-use std::path::Path;
 
 /// Controls moto_server cannot represent (docs/verify.md): on the local emulator their findings
 /// are shown as such and do not fail the step; against AWS they count like any other.
@@ -18,8 +17,7 @@ const EMULATOR_GAPS: &[(&str, &str)] = &[
 
 /// Prints what verification found and returns a one-line summary, or why it failed: any
 /// failing finding fails the step (the deployment is up, but not as the document requires).
-pub fn verify_after_apply(name: &str, region: &str, dir: &Path, endpoint: Option<&str>) -> Result<String, String> {
-    let _ = dir;
+pub fn verify_after_apply(name: &str, region: &str, endpoint: Option<&str>) -> Result<String, String> {
     let options = ReadOptions {
         name: name.to_string(),
         connect: ConnectOptions {

@@ -76,11 +76,10 @@ resource "aws_sfn_state_machine" "redeploy" {
 };
 
 /// Whether a rule matches a rotation of this secret.
-fn matches_rotation(d: &Deployment, secret: &Secret, rule: &mbdeploy_model::EventRule) -> bool {
+fn matches_rotation(secret: &Secret, rule: &mbdeploy_model::EventRule) -> bool {
     let rotation = ["RotationSucceeded", "RotateSecret", "RotationSucceed"].iter().any(|e| rule.pattern.contains(e));
     let names_secret = rule.pattern_refs.iter().any(|r| secret.meta.answers_to(r))
         || secret.name.get().map(|n| rule.pattern.contains(n.as_str())).unwrap_or(false);
-    let _ = d;
     rotation && names_secret
 }
 
@@ -115,7 +114,7 @@ fn check(ctx: &mut Ctx) {
                     .unwrap_or(true)
             })
             .collect();
-        let wired = d.event_rules.iter().filter(|r| matches_rotation(d, secret, r)).any(|rule| {
+        let wired = d.event_rules.iter().filter(|r| matches_rotation(secret, r)).any(|rule| {
             d.event_targets.iter().filter(|t| t.rule.as_deref().map(|k| rule.meta.answers_to(k)).unwrap_or(false)).any(
                 |t| {
                     let Some(target) = t.target.as_deref() else { return false };
